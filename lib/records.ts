@@ -1,0 +1,161 @@
+/**
+ * The records of a backup: the vocabulary of the format. A backup is a sequence of these,
+ * one per line: a header, schema items, nodes, relationships and a footer (see docs/FORMAT.md).
+ *
+ * Property values use the neo4j-driver types as the driver returns them with `useBigInt: true`
+ * (integers as `bigint`, temporal and spatial values as driver classes with `bigint` fields,
+ * byte arrays as `Int8Array`). Encoders also accept the driver's `Integer` and plain integral
+ * numbers where an integer is meant; decoders always produce the `bigint` forms.
+ *
+ * @module
+ */
+
+import type {
+  Date as Neo4jDate,
+  DateTime,
+  Duration,
+  Integer,
+  LocalDateTime,
+  LocalTime,
+  Point,
+  Time,
+} from "neo4j-driver";
+
+/** The value of the format field in every header. */
+export const FORMAT_NAME = "neo4j-backup";
+
+/** The format version this code writes; readers accept versions up to this one. */
+export const FORMAT_VERSION = 1;
+
+/** A single (non-list) property value. */
+export type ScalarValue =
+  | bigint
+  | Integer
+  | number
+  | string
+  | boolean
+  | Int8Array
+  | Uint8Array
+  | Neo4jDate<bigint>
+  | LocalTime<bigint>
+  | Time<bigint>
+  | LocalDateTime<bigint>
+  | DateTime<bigint>
+  | Duration<bigint>
+  | Point<bigint>;
+
+/** A property value: a scalar or a homogeneous list of scalars. Nulls are never stored. */
+export type PropertyValue = ScalarValue | ScalarValue[];
+
+/** The properties of a node or relationship. */
+export type Properties = Record<string, PropertyValue>;
+
+/** The first record: what wrote the backup, when, and from where. */
+export interface HeaderRecord {
+  kind: "header";
+  /** Always {@link FORMAT_NAME}. */
+  format: typeof FORMAT_NAME;
+  /** The format version, {@link FORMAT_VERSION} when written by this code. */
+  version: number;
+  /** The writing tool and its version, e.g. `"neo4j-backup 0.1.0"`. */
+  tool: string;
+  /** ISO 8601 UTC time the backup started. */
+  created: string;
+  /** The source server. */
+  source: {
+    /** Neo4j version, e.g. `"5.26.29"`. */
+    version: string;
+    /** `"community"` or `"enterprise"`. */
+    edition: string;
+    /** The database the backup was read from. */
+    database: string;
+  };
+}
+
+/** Whether a schema item applies to nodes or to relationships. */
+export type EntityType = "NODE" | "RELATIONSHIP";
+
+/** An index, as the source's `SHOW INDEXES` described it (constraint-owned indexes excluded). */
+export interface IndexRecord {
+  kind: "index";
+  name: string;
+  /** `RANGE`, `TEXT`, `POINT`, `FULLTEXT`, `VECTOR`, `LOOKUP` or (4.4) `BTREE`. */
+  type: string;
+  entity: EntityType;
+  /** Labels or relationship types; empty for LOOKUP indexes. */
+  labelsOrTypes: string[];
+  /** Indexed property keys; empty for LOOKUP indexes. */
+  properties: string[];
+  /** The index provider, e.g. `"range-1.0"`, when the server reported one. */
+  provider?: string;
+  /** The index configuration (`OPTIONS {indexConfig: ...}`), typed values. */
+  config: Properties;
+  /** The source's own `createStatement`, kept for reference and same-version replay. */
+  statement?: string;
+}
+
+/** A constraint, as the source's `SHOW CONSTRAINTS` described it. */
+export interface ConstraintRecord {
+  kind: "constraint";
+  name: string;
+  /**
+   * Normalised constraint type: `UNIQUENESS`, `RELATIONSHIP_UNIQUENESS`, `NODE_KEY`,
+   * `RELATIONSHIP_KEY`, `NODE_PROPERTY_EXISTENCE`, `RELATIONSHIP_PROPERTY_EXISTENCE`,
+   * `NODE_PROPERTY_TYPE`, `RELATIONSHIP_PROPERTY_TYPE`.
+   */
+  type: string;
+  entity: EntityType;
+  labelsOrTypes: string[];
+  properties: string[];
+  /** For property-type constraints: the Cypher type, e.g. `"INTEGER"` or `"LIST<STRING NOT NULL>"`. */
+  propertyType?: string;
+  /** The provider of the owned index, when there is one. */
+  provider?: string;
+  /** The configuration of the owned index, typed values. */
+  config: Properties;
+  /** The source's own `createStatement`. */
+  statement?: string;
+}
+
+/** A schema item. */
+export type SchemaRecord = IndexRecord | ConstraintRecord;
+
+/** A node. `id` is the source's internal id: unique within the backup, meaningless elsewhere. */
+export interface NodeRecord {
+  kind: "node";
+  id: number;
+  labels: string[];
+  props: Properties;
+}
+
+/** A relationship between two nodes of the same backup, by their backup ids. */
+export interface RelationshipRecord {
+  kind: "rel";
+  type: string;
+  start: number;
+  end: number;
+  props: Properties;
+}
+
+/** The last record: counts and a checksum over every line before it. */
+export interface FooterRecord {
+  kind: "footer";
+  nodes: number;
+  relationships: number;
+  /** Number of schema records (indexes + constraints). */
+  schema: number;
+  /** Lower-case hex SHA-256 of all bytes before the footer line, newlines included. */
+  sha256: string;
+}
+
+/** Any record of a backup. */
+export type BackupRecord =
+  | HeaderRecord
+  | IndexRecord
+  | ConstraintRecord
+  | NodeRecord
+  | RelationshipRecord
+  | FooterRecord;
+
+/** The records a producer hands to the encoder: everything but the footer, which it computes. */
+export type BodyRecord = Exclude<BackupRecord, FooterRecord>;

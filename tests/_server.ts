@@ -1,0 +1,83 @@
+/**
+ * Test helpers around the real-server harness: start servers for a test file, connect to them,
+ * load datasets. Every test that needs Neo4j talks to a real one.
+ *
+ * @module
+ */
+
+import { after, before } from "node:test";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import neo4j, { type Driver } from "neo4j-driver";
+import { type Neo4jServer, type ServerOptions, startServer } from "../scripts/neo4j_server.ts";
+
+export type { Neo4jServer };
+
+/** The shared datasets folder (`../shared/datasets` beside the repository). */
+export const DATASETS = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "shared",
+  "datasets",
+);
+
+/**
+ * Starts `count` fresh servers before the tests of the calling file and stops them after.
+ * The returned array is filled once `before` has run.
+ */
+export function useServers(count: number, options: ServerOptions = {}): Neo4jServer[] {
+  const servers: Neo4jServer[] = [];
+  before(async () => {
+    // One at a time: on 2 cores parallel JVM starts are slower than sequential ones.
+    for (let i = 0; i < count; i++) servers.push(await startServer(options));
+  }, { timeout: 600_000 });
+  after(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+  }, { timeout: 120_000 });
+  return servers;
+}
+
+/** A driver for a test server, returning integers as `bigint`. Close it after use. */
+export function connect(server: Neo4jServer, password = server.password): Driver {
+  return neo4j.driver(server.uri, neo4j.auth.basic(server.username, password), {
+    useBigInt: true,
+    logging: { level: "error", logger: () => {} },
+  });
+}
+
+/** Runs one statement in an auto-commit transaction and returns the records as objects. */
+export async function cypher(
+  driver: Driver,
+  query: string,
+  params: Record<string, unknown> = {},
+): Promise<Record<string, unknown>[]> {
+  const result = await driver.executeQuery(query, params);
+  return result.records.map((r) => r.toObject());
+}
+
+/** Reads a file of `../shared/datasets`. */
+export function dataset(path: string): string {
+  return readFileSync(join(DATASETS, path), "utf8");
+}
+
+/** Loads the Movies graph (171 nodes, 253 relationships). */
+export async function loadMovies(driver: Driver): Promise<void> {
+  await driver.executeQuery(dataset("movies/movies.cypher"));
+}
+
+/** Loads Movies plus the Python tool's edge cases (temporal, spatial, tag-like strings, a lonely node). */
+export async function loadMoviesWithEdgeCases(driver: Driver): Promise<void> {
+  await loadMovies(driver);
+  for (const f of ["modify_node.cypher", "modify_rel.cypher", "lonely_node.cypher"]) {
+    await driver.executeQuery(dataset(`movies/${f}`));
+  }
+}
+
+/** Counts nodes and relationships. */
+export async function counts(driver: Driver): Promise<{ nodes: number; relationships: number }> {
+  const [n] = await cypher(driver, "MATCH (n) RETURN count(n) AS c");
+  const [r] = await cypher(driver, "MATCH ()-[r]->() RETURN count(r) AS c");
+  return { nodes: Number(n.c), relationships: Number(r.c) };
+}
