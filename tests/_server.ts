@@ -81,3 +81,13 @@ export async function counts(driver: Driver): Promise<{ nodes: number; relations
   const [r] = await cypher(driver, "MATCH ()-[r]->() RETURN count(r) AS c");
   return { nodes: Number(n.c), relationships: Number(r.c) };
 }
+
+/** Deletes every node and relationship (tokens and schema stay: Neo4j never drops tokens). */
+export async function clear(driver: Driver): Promise<void> {
+  const session = driver.session();
+  try {
+    await session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS");
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,587 @@
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import neo4j from "neo4j-driver";
+import { FileError, FormatError } from "../errors.ts";
+import type { BackupRecord, NodeRecord, Properties, RelationshipRecord } from "../records.ts";
+import { isLegacyBackup, LEGACY_TOOL, readLegacyBackup } from "./legacy_reader.ts";
+import {
+  decodeLegacyProperties,
+  decodeLegacyTag,
+  type LegacyJson,
+  type LegacyPropertyIssue,
+  looksLikeLegacyBytes,
+  parseLegacyJson,
+} from "./legacy_values.ts";
+
+const { Date: Neo4jDate, DateTime, Duration, LocalDateTime, LocalTime, Point, Time } = neo4j.types;
+
+const FIXTURES = fileURLToPath(new URL("../../tests/fixtures/legacy/", import.meta.url));
+const GZ = join(FIXTURES, "movies_gz");
+const PLAIN = join(FIXTURES, "movies_plain");
+
+async function collect(dir: string, warnings: string[] = []): Promise<BackupRecord[]> {
+  const records: BackupRecord[] = [];
+  for await (const record of readLegacyBackup(dir, { onWarning: (m) => warnings.push(m) })) {
+    records.push(record);
+  }
+  return records;
+}
+
+const nodes = (records: BackupRecord[]) =>
+  records.filter((r): r is NodeRecord => r.kind === "node");
+const rels = (records: BackupRecord[]) =>
+  records.filter((r): r is RelationshipRecord => r.kind === "rel");
+
+function nodeNamed(records: BackupRecord[], name: string): NodeRecord {
+  const found = nodes(records).filter((n) => n.props.name === name);
+  assert.equal(found.length, 1, `one node named '${name}'`);
+  return found[0];
+}
+
+async function withTempDir(run: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "legacy-reader-"));
+  try {
+    await run(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A minimal legacy project directory with the given data files (name -> text). */
+async function writeProject(dir: string, files: Record<string, string | Uint8Array>) {
+  await mkdir(join(dir, "data"));
+  await writeFile(join(dir, "compressed.json"), "false");
+  await writeFile(join(dir, "uniqueness_constraints.json"), "[]");
+  for (const [name, content] of Object.entries(files)) {
+    await writeFile(join(dir, "data", name), content);
+  }
+}
+
+async function rejection(dir: string): Promise<unknown> {
+  try {
+    await collect(dir);
+  } catch (error) {
+    return error;
+  }
+  assert.fail("expected the read to fail");
+}
+
+// Tom Hanks after modify_node.cypher; modify_rel.cypher sets the same values on Cast Away.
+const MODIFIED: Properties = {
+  bool_example: false,
+  born: 1956n,
+  int_example: 1n,
+  point_3d_example: new Point(9157n, 3, 0, 2),
+  localdatetime_example: new DateTime(2015n, 7n, 4n, 19n, 32n, 24n, 0n, 0n),
+  date_example: new Neo4jDate(1999n, 1n, 1n),
+  point_2d_example: new Point(7203n, 3, 0),
+  datetime_example: new DateTime(2015n, 6n, 24n, 12n, 50n, 35n, 556000000n, 3600n),
+  point_geo_3d_example: new Point(4979n, 56, 12, 2),
+  duration_example: new Duration(5n, 1n, 43200n, 0n),
+  name: "Tom Hanks",
+  localtime_example: new Time(12n, 50n, 35n, 556000000n, 0n),
+  point_geo_2d_example: new Point(4326n, 56, 12),
+  float_example: 0.334,
+  time_example: new Time(21n, 40n, 32n, 142000000n, 3600n),
+  array_example: [true, false],
+};
+
+for (const [name, dir] of [["compressed", GZ], ["plain", PLAIN]]) {
+  test(`readLegacyBackup() reads the ${name} fixture in header, schema, nodes, rels order`, async () => {
+    const records = await collect(dir);
+    const kinds = records.map((r) => r.kind);
+    assert.equal(kinds[0], "header");
+    assert.deepEqual(kinds.slice(1, 3), ["constraint", "constraint"]);
+    assert.equal(nodes(records).length, 175); // 171 movies + Joe Doe + 3 edge-case nodes
+    assert.equal(rels(records).length, 255); // 253 movies + EDGE + SELF
+    assert.equal(kinds.length, 1 + 2 + 175 + 255);
+    assert.equal(kinds.lastIndexOf("node") + 1, kinds.indexOf("rel"));
+    assert.equal(new Set(nodes(records).map((n) => n.id)).size, 175);
+  });
+
+  test(`readLegacyBackup() gives the ${name} fixture a synthetic header`, async () => {
+    const [header] = await collect(dir);
+    const created = (await stat(join(dir, "compressed.json"))).mtime.toISOString();
+    assert.deepStrictEqual(header, {
+      kind: "header",
+      format: "neo4j-backup",
+      version: 1,
+      tool: LEGACY_TOOL,
+      created,
+      source: { version: "unknown", edition: "unknown", database: "unknown" },
+    });
+  });
+
+  test(`readLegacyBackup() turns the ${name} fixture's constraints into one record each`, async () => {
+    const records = await collect(dir);
+    assert.deepStrictEqual(records.filter((r) => r.kind === "constraint"), [
+      {
+        kind: "constraint",
+        name: "movie_title_released",
+        type: "UNIQUENESS",
+        entity: "NODE",
+        labelsOrTypes: ["Movie"],
+        properties: ["title", "released"],
+        config: {},
+      },
+      {
+        kind: "constraint",
+        name: "person_name",
+        type: "UNIQUENESS",
+        entity: "NODE",
+        labelsOrTypes: ["Person"],
+        properties: ["name"],
+        config: {},
+      },
+    ]);
+  });
+
+  test(`readLegacyBackup() types the modified Tom Hanks node of the ${name} fixture`, async () => {
+    const tom = nodeNamed(await collect(dir), "Tom Hanks");
+    assert.deepStrictEqual(tom, {
+      kind: "node",
+      id: tom.id,
+      labels: ["Person"],
+      props: {
+        ...MODIFIED,
+        // hashed by the tool because it starts with "$time(": restored from hash_props
+        example_hash_prop: "$time('21:40:32.142000000+01:00')",
+        // no "$": never hashed, never a tag
+        odd_prop: "time('21:40:32.142000000+01:00')",
+      },
+    });
+  });
+
+  test(`readLegacyBackup() types the Cast Away ACTED_IN relationship of the ${name} fixture`, async () => {
+    const records = await collect(dir);
+    const tom = nodeNamed(records, "Tom Hanks");
+    const castAway = nodes(records).find((n) => n.props.title === "Cast Away");
+    const acted = rels(records).filter((r) =>
+      r.type === "ACTED_IN" && r.start === tom.id && r.end === castAway?.id
+    );
+    assert.deepStrictEqual(acted, [{
+      kind: "rel",
+      type: "ACTED_IN",
+      start: tom.id,
+      end: castAway?.id,
+      props: {
+        ...MODIFIED,
+        roles: ["Chuck Noland"],
+        odd_prop: "$time('21:40:32.142000000+01:00')",
+      },
+    }]);
+  });
+
+  test(`readLegacyBackup() keeps the two labels of the ${name} fixture's lonely node`, async () => {
+    const joe = nodeNamed(await collect(dir), "Joe Doe");
+    assert.deepStrictEqual(joe, {
+      kind: "node",
+      id: joe.id,
+      labels: ["Person", "XX"],
+      props: { name: "Joe Doe" },
+    });
+  });
+
+  test(`readLegacyBackup() reads the unlabelled node of the ${name} fixture`, async () => {
+    const nobody = nodeNamed(await collect(dir), "Nobody");
+    assert.deepStrictEqual(nobody.labels, []);
+    assert.deepStrictEqual(nobody.props, { note: "a node without labels", name: "Nobody" });
+  });
+
+  test(`readLegacyBackup() restores the edge-case values of the ${name} fixture`, async () => {
+    const warnings: string[] = [];
+    const records = await collect(dir, warnings);
+    const extra = nodeNamed(records, "Edge cases");
+    assert.deepStrictEqual(extra.labels, ["Edge Case", "Extra"]);
+    assert.deepStrictEqual(extra.props, {
+      max_int: 9223372036854775807n,
+      big_float: 1e20,
+      float_list: [1.5, NaN, Infinity, -Infinity],
+      tiny_float: 1.5e-7,
+      int_list: [1n, 9007199254740993n, -3n],
+      empty_list: [],
+      fake_date: "$date('1999-01-01')",
+      localdatetime_example: new LocalDateTime(2015n, 7n, 4n, 19n, 32n, 24n, 123456789n),
+      big_int: 9007199254740993n,
+      inf_example: Infinity,
+      point_list: [new Point(7203n, 1.5, -2), new Point(7203n, 0, 1e20)],
+      neg_inf_example: -Infinity,
+      "key with spaces": "value",
+      localtime_list: [new LocalTime(0n, 0n, 0n, 0n), new LocalTime(23n, 59n, 59n, 999999999n)],
+      datetime_list: [
+        new DateTime(2020n, 1n, 1n, 0n, 0n, 0n, 0n, 0n),
+        new DateTime(2020n, 6n, 1n, 12n, 30n, 0n, 0n, -18000n),
+      ],
+      // the source had [Europe/Berlin]: the Python tool kept only the offset
+      zoned_datetime_example: new DateTime(2021n, 6n, 1n, 12n, 0n, 0n, 500000000n, 7200n),
+      tricky_text: 'quote " backslash \\ NaN" Infinity ü 😀',
+      date_list: [new Neo4jDate(2020n, 1n, 1n), new Neo4jDate(2020n, 12n, 31n)],
+      integral_float: 1,
+      min_int: -9223372036854775808n,
+      tagged_looking_list: ["$date('2020-01-01')", "plain"],
+      nan_text: "NaN and Infinity are words here, not numbers: -Infinity",
+      nan_example: NaN,
+      fake_tag: "$duration(not a duration",
+      negative_zero: -0,
+      duration_list: [
+        new Duration(14n, 25n, 18367n, 123456789n),
+        new Duration(0n, 0n, -2n, 500000000n),
+      ],
+      name: "Edge cases",
+      negative_duration: new Duration(-3n, 2n, -7200n, 0n),
+      bytes_example: "b'\\x00\\x01abc\\xfe\\xff'",
+      string_list: ["a", "NaN", "Infinity"],
+      localtime_example: new LocalTime(12n, 50n, 35n, 556000000n),
+    });
+    assert.equal(typeof extra.props.integral_float, "number"); // 1.0 stays a float
+    assert.deepStrictEqual(warnings, [
+      "Property 'bytes_example' held a byte array the Python tool stored as text; " +
+      "it is restored as that text",
+    ]);
+  });
+
+  test(`readLegacyBackup() restores the edge-case relationships of the ${name} fixture`, async () => {
+    const records = await collect(dir);
+    const extra = nodeNamed(records, "Edge cases");
+    const edges = rels(records).filter((r) => r.start === extra.id);
+    assert.deepStrictEqual(edges, [
+      {
+        kind: "rel",
+        type: "EDGE",
+        start: extra.id,
+        end: nodeNamed(records, "Second extra").id,
+        props: {
+          zoned: new DateTime(2020n, 3n, 29n, 3n, 30n, 0n, 0n, 3600n),
+          nan_example: NaN,
+          hashed: "$point(not a point)",
+          when: new LocalDateTime(2020n, 2n, 29n, 23n, 59n, 59n, 0n),
+        },
+      },
+      { kind: "rel", type: "SELF", start: extra.id, end: extra.id, props: { note: "a loop" } },
+    ]);
+  });
+}
+
+test("readLegacyBackup() reads data files in the numeric order of their running totals", async () => {
+  // movies_plain has nodes_65, nodes_130, nodes_175: a name sort would put 130 first
+  const ids = (records: BackupRecord[]) => nodes(records).map((n) => n.id);
+  const relIds = (records: BackupRecord[]) => rels(records).map((r) => `${r.start}>${r.end}`);
+  const [gz, plain] = [await collect(GZ), await collect(PLAIN)];
+  assert.deepStrictEqual(ids(plain), ids(gz));
+  assert.deepStrictEqual(relIds(plain), relIds(gz));
+});
+
+test("isLegacyBackup() recognises the fixtures and nothing else", async () => {
+  assert.equal(await isLegacyBackup(GZ), true);
+  assert.equal(await isLegacyBackup(PLAIN), true);
+  assert.equal(await isLegacyBackup(FIXTURES), false);
+  assert.equal(await isLegacyBackup(join(FIXTURES, "source.cypher")), false);
+  assert.equal(await isLegacyBackup(join(FIXTURES, "no-such-dir")), false);
+});
+
+test("readLegacyBackup() fails with a FileError when the directory does not exist", async () => {
+  const error = await rejection(join(FIXTURES, "no-such-dir"));
+  assert.ok(error instanceof FileError);
+  assert.match(error.message, /^Cannot read '.*no-such-dir': no such directory/);
+});
+
+test("readLegacyBackup() fails with a FormatError when data/ is missing", async () => {
+  await withTempDir(async (dir) => {
+    await writeFile(join(dir, "compressed.json"), "true");
+    const error = await rejection(dir);
+    assert.ok(error instanceof FormatError);
+    assert.match(error.message, /^Cannot read '.*data'/);
+  });
+});
+
+test("readLegacyBackup() names the file that is not valid JSON", async () => {
+  await withTempDir(async (dir) => {
+    await writeProject(dir, { "nodes_2.json": '[{"node_id": 1, NaNa}]' });
+    const error = await rejection(dir);
+    assert.ok(error instanceof FormatError);
+    assert.match(error.message, /^Cannot parse '.*nodes_2\.json': /);
+  });
+});
+
+test("readLegacyBackup() names the file that is a truncated gzip", async () => {
+  await withTempDir(async (dir) => {
+    const gz = gzipSync(new TextEncoder().encode("[]".padEnd(2000, " ")));
+    await writeProject(dir, { "nodes_1.json.gz": gz.subarray(0, 20) });
+    const error = await rejection(dir);
+    assert.ok(error instanceof FormatError);
+    assert.match(error.message, /^Cannot decompress '.*nodes_1\.json\.gz': /);
+  });
+});
+
+test("readLegacyBackup() names the file and row of a malformed row", async () => {
+  await withTempDir(async (dir) => {
+    const row = { node_id: 3, node_labels: "A", node_props: {}, hash_props: {} };
+    const broken = { node_labels: "A", node_props: {}, hash_props: {} };
+    await writeProject(dir, { "nodes_2.json": JSON.stringify([row, broken]) });
+    const error = await rejection(dir);
+    assert.ok(error instanceof FormatError);
+    assert.match(error.message, /^Cannot read row 2 of '.*nodes_2\.json': 'node_id' is missing/);
+  });
+});
+
+test("readLegacyBackup() names the property that holds a map", async () => {
+  await withTempDir(async (dir) => {
+    const row = {
+      start_node_id: 1,
+      end_node_id: 2,
+      rel_type: "R",
+      rel_props: { bad: { a: 1 } },
+      hash_props: {},
+    };
+    await writeProject(dir, { "relationships_1.json": JSON.stringify([row]) });
+    const error = await rejection(dir);
+    assert.ok(error instanceof FormatError);
+    assert.match(error.message, /row 1 of '.*relationships_1\.json': Property 'bad' holds a map/);
+  });
+});
+
+test("readLegacyBackup() refuses a 0.x layout with advice", async () => {
+  await withTempDir(async (dir) => {
+    await mkdir(join(dir, "data"));
+    await writeFile(join(dir, "compressed.json"), "true");
+    await writeFile(join(dir, "constraints.json"), "[]");
+    const error = await rejection(dir);
+    assert.ok(error instanceof FormatError);
+    assert.match(error.message, /written by a 0\.x release/);
+  });
+});
+
+test("readLegacyBackup() reads a backup without constraints and ignores foreign files", async () => {
+  await withTempDir(async (dir) => {
+    const row = { node_id: 0, node_labels: "", node_props: { v: 1.0 }, hash_props: {} };
+    await writeProject(dir, {
+      "nodes_1.json": JSON.stringify([row]).replace("1}", "1.0}"),
+      "notes.txt": "not data",
+    });
+    await rm(join(dir, "uniqueness_constraints.json"));
+    const records = await collect(dir);
+    assert.deepStrictEqual(records.slice(1), [{
+      kind: "node",
+      id: 0,
+      labels: [],
+      props: { v: 1 },
+    }]);
+  });
+});
+
+test("readLegacyBackup() stops reading when the stream is cancelled", async () => {
+  const reader = readLegacyBackup(GZ).getReader();
+  assert.equal((await reader.read()).value?.kind, "header");
+  await reader.cancel();
+  assert.equal((await reader.read()).done, true);
+});
+
+// legacy_values
+
+test("parseLegacyJson() replaces NaN and Infinity outside strings only", () => {
+  const text = String.raw`{"NaN": NaN, "s": ["NaN", "a \"NaN\" Infinity", "\\", Infinity,
+    "\\\"-Infinity", -Infinity, "x\\"]}`;
+  const value = parseLegacyJson(text);
+  assert.deepStrictEqual(value, {
+    NaN: NaN,
+    s: ["NaN", 'a "NaN" Infinity', "\\", Infinity, '\\"-Infinity', -Infinity, "x\\"],
+  });
+});
+
+test("parseLegacyJson() tells integers from floats and keeps big integers exact", () => {
+  const value = parseLegacyJson(
+    "[1, 1.0, -0.0, 0, 1e+20, 1.5e-07, 2E3, 9007199254740993, -9223372036854775808, 123456789012345]",
+  );
+  assert.deepStrictEqual(value, [
+    1n,
+    1,
+    -0,
+    0n,
+    1e20,
+    1.5e-7,
+    2000,
+    9007199254740993n,
+    -9223372036854775808n,
+    123456789012345n,
+  ]);
+});
+
+test("parseLegacyJson() leaves strings that hold its marker characters alone", () => {
+  const text = '["\uE000123", "\\ue001NaN", 1.5]';
+  assert.deepStrictEqual(parseLegacyJson(text), ["\uE000123", "\uE001NaN", 1.5]);
+});
+
+test("parseLegacyJson() rejects what is not JSON", () => {
+  for (const text of ["[NaNa]", "[Infinityy]", '["open', "[1,]", "[nan]", "[- 1]"]) {
+    assert.throws(() => parseLegacyJson(text), SyntaxError, text);
+  }
+});
+
+test("decodeLegacyTag() reads dates, times and date-times with and without offsets", () => {
+  const cases: [string, unknown][] = [
+    ["$date('1999-01-01')", new Neo4jDate(1999n, 1n, 1n)],
+    ["$time('21:40:32.142000000+01:00')", new Time(21n, 40n, 32n, 142000000n, 3600n)],
+    ["$time('21:40:32Z')", new Time(21n, 40n, 32n, 0n, 0n)],
+    ["$time('12:50:35.556000000')", new LocalTime(12n, 50n, 35n, 556000000n)],
+    ["$time('12:50')", new LocalTime(12n, 50n, 0n, 0n)],
+    ["$time('01:02:03.5-05:30')", new Time(1n, 2n, 3n, 500000000n, -19800n)],
+    [
+      "$datetime('2015-06-24T12:50:35.556000000+01:00')",
+      new DateTime(2015n, 6n, 24n, 12n, 50n, 35n, 556000000n, 3600n),
+    ],
+    [
+      "$datetime('2015-07-04T19:32:24.123456789')",
+      new LocalDateTime(2015n, 7n, 4n, 19n, 32n, 24n, 123456789n),
+    ],
+    [
+      "$datetime('2021-06-01T12:00:00.5+02:00[Europe/Berlin]')",
+      new DateTime(2021n, 6n, 1n, 12n, 0n, 0n, 500000000n, 7200n, "Europe/Berlin"),
+    ],
+  ];
+  for (const [text, expected] of cases) {
+    assert.deepStrictEqual(decodeLegacyTag(text), expected, text);
+  }
+});
+
+test("decodeLegacyTag() keeps a duration's months, days and seconds as the text says", () => {
+  const cases: [string, [bigint, bigint, bigint, bigint]][] = [
+    ["P5M1DT12H", [5n, 1n, 43200n, 0n]],
+    ["P1Y2M", [14n, 0n, 0n, 0n]],
+    ["PT12H", [0n, 0n, 43200n, 0n]],
+    ["PT25H", [0n, 0n, 90000n, 0n]],
+    ["P2W3D", [0n, 17n, 0n, 0n]],
+    ["PT0S", [0n, 0n, 0n, 0n]],
+    ["P1Y2M25DT5H6M7.123456789S", [14n, 25n, 18367n, 123456789n]],
+    ["PT0.000000005S", [0n, 0n, 0n, 5n]],
+    ["PT-1.5S", [0n, 0n, -2n, 500000000n]],
+    ["PT-0.5S", [0n, 0n, -1n, 500000000n]],
+    ["PT-4.999999997S", [0n, 0n, -5n, 3n]],
+    ["P-3M2DT-2H", [-3n, 2n, -7200n, 0n]],
+    ["PT-1H-1M-1S", [0n, 0n, -3661n, 0n]],
+    ["P-1Y-2M", [-14n, 0n, 0n, 0n]],
+    ["-P1DT1S", [0n, -1n, -1n, 0n]],
+  ];
+  for (const [text, [months, days, seconds, nanos]] of cases) {
+    assert.deepStrictEqual(
+      decodeLegacyTag(`$duration('${text}')`),
+      new Duration(months, days, seconds, nanos),
+      text,
+    );
+  }
+});
+
+test("decodeLegacyTag() reads the four point systems the Python tool writes", () => {
+  const cases: [string, unknown][] = [
+    ["{x: 3.0, y: 0.0, crs: 'cartesian'}", new Point(7203n, 3, 0)],
+    ["{x: 3.0, y: 0.0, z: 2.0, crs: 'cartesian-3d'}", new Point(9157n, 3, 0, 2)],
+    ["{x: 56.0, y: 12.0, crs: 'wgs-84'}", new Point(4326n, 56, 12)],
+    ["{x: 56.0, y: 12.0, z: 2.0, crs: 'wgs-84-3d'}", new Point(4979n, 56, 12, 2)],
+    ["{x: -1e+20, y: 1.5e-07, crs: 'cartesian'}", new Point(7203n, -1e20, 1.5e-7)],
+    ["{x: 1.0, y: 2.0, srid: 7203}", new Point(7203n, 1, 2)],
+  ];
+  for (const [map, expected] of cases) {
+    assert.deepStrictEqual(decodeLegacyTag(`$point(${map})`), expected, map);
+  }
+});
+
+test("decodeLegacyTag() returns undefined for text that is not a well-formed tag", () => {
+  const texts = [
+    "$date('1999-13-01')",
+    "$date(1999-01-01)",
+    "$date('1999-01-01') ",
+    "date('1999-01-01')",
+    "$time('25:00:00')",
+    "$time('12:00:00+1')",
+    "$datetime('2015-07-04')",
+    "$duration('P')",
+    "$duration('PT')",
+    "$duration('P1.5D')",
+    "$duration(not a duration",
+    "$point({x: 1.0, crs: 'cartesian'})",
+    "$point({x: 1.0, y: 2.0, crs: 'cartesian-3d'})",
+    "$point({x: 1.0, y: 2.0, z: 3.0, crs: 'cartesian'})",
+    "$point({x: 1.0, y: 2.0, crs: 'mars'})",
+    "$point({x: 1.0, y: 2.0, crs: 'constructor'})",
+    "$point({x: one, y: 2.0, crs: 'cartesian'})",
+    "$point(not a point)",
+    "$localtime('12:00')",
+  ];
+  for (const text of texts) assert.equal(decodeLegacyTag(text), undefined, text);
+});
+
+test("looksLikeLegacyBytes() matches Python's text for bytes and bytearray only", () => {
+  for (const text of ["b''", "b'\\x00\\x01abc'", 'b"it\'s"', "bytearray(b'\\xff')"]) {
+    assert.equal(looksLikeLegacyBytes(text), true, text);
+  }
+  for (const text of ["b'", "b'a'b'", "bytes", "B'abc'", "b'abc' ", "xb'abc'"]) {
+    assert.equal(looksLikeLegacyBytes(text), false, text);
+  }
+});
+
+test("decodeLegacyProperties() restores hashed strings and converts only whole tag lists", () => {
+  const issues: LegacyPropertyIssue[] = [];
+  const props = decodeLegacyProperties(
+    {
+      hashed: "e425c2703cf3d6d063f3de705c8f55a9be5e6fdee62bba4d95ce209352da2833",
+      dates: ["$date('2020-01-01')", "$date('2020-01-02')"],
+      mixed_kinds: ["$date('2020-01-01')", "$time('12:00')"],
+      one_bad: ["$date('2020-01-01')", "$date('2020-01-32')"],
+      strings: ["a", "b"],
+      bad_tag: "$point(nowhere)",
+      bytes: "b'\\x00'",
+      count: 3n,
+      ratio: 0.5,
+      flag: true,
+      ["__proto__"]: "a key like any other",
+    },
+    { hashed: "$time('21:40:32.142000000+01:00')", extra: "$date(kept)" },
+    (issue) => issues.push(issue),
+  );
+  assert.deepStrictEqual(Object.keys(props), [
+    "hashed",
+    "dates",
+    "mixed_kinds",
+    "one_bad",
+    "strings",
+    "bad_tag",
+    "bytes",
+    "count",
+    "ratio",
+    "flag",
+    "__proto__",
+    "extra",
+  ]);
+  assert.equal(props.hashed, "$time('21:40:32.142000000+01:00')");
+  assert.deepStrictEqual(props.dates, [new Neo4jDate(2020n, 1n, 1n), new Neo4jDate(2020n, 1n, 2n)]);
+  assert.deepStrictEqual(props.mixed_kinds, ["$date('2020-01-01')", "$time('12:00')"]);
+  assert.deepStrictEqual(props.one_bad, ["$date('2020-01-01')", "$date('2020-01-32')"]);
+  assert.deepStrictEqual(props.strings, ["a", "b"]);
+  assert.equal(props.bad_tag, "$point(nowhere)");
+  assert.equal(props.bytes, "b'\\x00'");
+  assert.equal(props.extra, "$date(kept)");
+  assert.equal(Object.getPrototypeOf(props), Object.prototype);
+  assert.deepStrictEqual(issues, [
+    { key: "bad_tag", kind: "tag", text: "$point(nowhere)" },
+    { key: "bytes", kind: "bytes", text: "b'\\x00'" },
+  ]);
+});
+
+test("decodeLegacyProperties() rejects values no Neo4j property holds", () => {
+  const cases: [LegacyJson, RegExp][] = [
+    [null, /Property 'k' holds null/],
+    [{ a: 1n }, /Property 'k' holds a map/],
+    [[[1n]], /Property 'k' holds a nested list/],
+    [[1n, "a"], /Property 'k' holds a list of mixed types/],
+  ];
+  for (const [value, message] of cases) {
+    assert.throws(
+      () => decodeLegacyProperties({ k: value }),
+      (error: unknown) => error instanceof FormatError && message.test(error.message),
+    );
+  }
+});

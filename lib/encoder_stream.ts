@@ -1,0 +1,233 @@
+/**
+ * Records -> JSON Lines bytes: serialises each record on one line, keeps the SHA-256 of every
+ * byte written and appends the footer (see docs/FORMAT.md).
+ *
+ * @module
+ */
+
+import { createHash, type Hash } from "node:crypto";
+import { BackupError } from "./errors.ts";
+import type { BodyRecord, FooterRecord } from "./records.ts";
+import { FORMAT_NAME } from "./records.ts";
+import { encodeProperties } from "./values.ts";
+
+/** Options for {@link EncoderStream}. */
+export interface EncoderStreamOptions {
+  /**
+   * About how many bytes each output chunk holds: lines are batched until this size is reached
+   * (a longer line makes a longer chunk). Defaults to 65536.
+   */
+  chunkSize?: number;
+}
+
+/** The position of each record kind in a backup; a record may not follow one of a higher rank. */
+const RANK: Record<string, number> = { header: 0, index: 1, constraint: 1, node: 2, rel: 3 };
+
+/**
+ * Turns a stream of records (header first, then schema items, nodes and relationships) into the
+ * bytes of an uncompressed backup, footer included. Pipe the output through
+ * `new CompressionStream("gzip")` for a `.jsonl.gz` file, or use {@link encodeBackup}.
+ *
+ * The stream errors with a {@link BackupError} when the first record is not a header, when
+ * records come out of order, or when it is given a footer (it writes the footer itself).
+ *
+ * @example Encode a tiny backup
+ * ```ts
+ * import { EncoderStream } from "./encoder_stream.ts";
+ * import type { BodyRecord } from "./records.ts";
+ *
+ * const records: BodyRecord[] = [
+ *   {
+ *     kind: "header", format: "neo4j-backup", version: 1, tool: "example 1.0",
+ *     created: new Date().toISOString(),
+ *     source: { version: "5.26.29", edition: "community", database: "neo4j" },
+ *   },
+ *   { kind: "node", id: 0, labels: ["Movie"], props: { title: "The Matrix", released: 1999n } },
+ * ];
+ * const text = await new Response(
+ *   ReadableStream.from(records).pipeThrough(new EncoderStream()),
+ * ).text();
+ * console.assert(text.split("\n").length === 4); // header, node, footer and the final newline
+ * ```
+ */
+export class EncoderStream extends TransformStream<BodyRecord, Uint8Array<ArrayBuffer>> {
+  #chunkSize: number;
+  #hash: Hash = createHash("sha256");
+  #encoder = new TextEncoder();
+  #pending = "";
+  #rank = -1;
+  #kind = "";
+  #nodes = 0;
+  #relationships = 0;
+  #schema = 0;
+
+  /**
+   * Creates an encoder.
+   *
+   * @param options The output chunk size.
+   */
+  constructor(options: EncoderStreamOptions = {}) {
+    super({
+      transform: (record, controller) => this.#write(record, controller),
+      flush: (controller) => this.#finish(controller),
+    });
+    this.#chunkSize = options.chunkSize ?? 65536;
+  }
+
+  #write(record: BodyRecord, controller: TransformStreamDefaultController<Uint8Array>): void {
+    this.#checkOrder(record);
+    this.#pending += this.#line(record) + "\n";
+    if (this.#pending.length >= this.#chunkSize) this.#emit(controller);
+  }
+
+  #checkOrder(record: BodyRecord): void {
+    const kind: string = record.kind;
+    const rank = RANK[kind];
+    if (rank === undefined) {
+      throw new BackupError(
+        kind === "footer"
+          ? "Cannot write a 'footer' record: the encoder writes the footer itself"
+          : `Cannot write a record of unknown kind '${kind}'`,
+      );
+    }
+    if (this.#rank < 0 && rank !== 0) {
+      throw new BackupError(`Cannot write a '${kind}' record first: a backup starts with a header`);
+    }
+    if (rank < this.#rank || (rank === 0 && this.#rank === 0)) {
+      throw new BackupError(
+        `Cannot write a '${kind}' record after a '${this.#kind}' record: ` +
+          "the order is header, schema, nodes, relationships",
+      );
+    }
+    this.#rank = rank;
+    this.#kind = kind;
+  }
+
+  #line(record: BodyRecord): string {
+    // Objects are rebuilt so that keys are always written in the documented order.
+    switch (record.kind) {
+      case "node":
+        this.#nodes++;
+        checkId(record.id, "node", "id");
+        return JSON.stringify({
+          kind: "node",
+          id: record.id,
+          labels: record.labels,
+          props: encodeProperties(record.props),
+        });
+      case "rel":
+        this.#relationships++;
+        checkId(record.start, "rel", "start");
+        checkId(record.end, "rel", "end");
+        return JSON.stringify({
+          kind: "rel",
+          type: record.type,
+          start: record.start,
+          end: record.end,
+          props: encodeProperties(record.props),
+        });
+      case "index":
+        this.#schema++;
+        return JSON.stringify({
+          kind: "index",
+          name: record.name,
+          type: record.type,
+          entity: record.entity,
+          labelsOrTypes: record.labelsOrTypes,
+          properties: record.properties,
+          provider: record.provider,
+          config: encodeProperties(record.config),
+          statement: record.statement,
+        });
+      case "constraint":
+        this.#schema++;
+        return JSON.stringify({
+          kind: "constraint",
+          name: record.name,
+          type: record.type,
+          entity: record.entity,
+          labelsOrTypes: record.labelsOrTypes,
+          properties: record.properties,
+          propertyType: record.propertyType,
+          provider: record.provider,
+          config: encodeProperties(record.config),
+          statement: record.statement,
+        });
+      case "header":
+        if (record.format !== FORMAT_NAME) {
+          throw new BackupError(`Cannot write a header of format '${record.format}'`);
+        }
+        return JSON.stringify({
+          kind: "header",
+          format: record.format,
+          version: record.version,
+          tool: record.tool,
+          created: record.created,
+          source: {
+            version: record.source.version,
+            edition: record.source.edition,
+            database: record.source.database,
+          },
+        });
+    }
+  }
+
+  #emit(controller: TransformStreamDefaultController<Uint8Array>): void {
+    const bytes = this.#encoder.encode(this.#pending);
+    this.#pending = "";
+    this.#hash.update(bytes);
+    controller.enqueue(bytes);
+  }
+
+  #finish(controller: TransformStreamDefaultController<Uint8Array>): void {
+    if (this.#rank < 0) throw new BackupError("Cannot write a backup without a header");
+    if (this.#pending !== "") this.#emit(controller);
+    const footer: FooterRecord = {
+      kind: "footer",
+      nodes: this.#nodes,
+      relationships: this.#relationships,
+      schema: this.#schema,
+      sha256: this.#hash.digest("hex"),
+    };
+    controller.enqueue(this.#encoder.encode(JSON.stringify(footer) + "\n"));
+  }
+}
+
+function checkId(id: unknown, kind: string, field: string): void {
+  if (!Number.isSafeInteger(id)) {
+    throw new BackupError(`Cannot write a '${kind}' record: '${field}' must be an integer number`);
+  }
+}
+
+/** Options for {@link encodeBackup}. */
+export interface EncodeBackupOptions extends EncoderStreamOptions {
+  /** Gzip the output (the default); `false` writes plain JSON Lines. */
+  compress?: boolean;
+}
+
+/**
+ * Encodes a stream of records into the bytes of a backup file: JSON Lines with a footer,
+ * gzip-compressed unless `compress` is `false`.
+ *
+ * @param records The header, schema records, nodes and relationships, in that order.
+ * @param options Whether to compress, and the chunk size.
+ * @returns The bytes of the backup, ready to be written to a file or stdout.
+ *
+ * @example Write a backup to a file
+ * ```ts ignore
+ * import { encodeBackup } from "./encoder_stream.ts";
+ * import type { BodyRecord } from "./records.ts";
+ *
+ * declare const records: ReadableStream<BodyRecord>;
+ * const file = await Deno.open("backup.jsonl.gz", { write: true, create: true });
+ * await encodeBackup(records).pipeTo(file.writable);
+ * ```
+ */
+export function encodeBackup(
+  records: ReadableStream<BodyRecord>,
+  options: EncodeBackupOptions = {},
+): ReadableStream<Uint8Array<ArrayBuffer>> {
+  const { compress = true, ...encoderOptions } = options;
+  const lines = records.pipeThrough(new EncoderStream(encoderOptions));
+  return compress ? lines.pipeThrough(new CompressionStream("gzip")) : lines;
+}

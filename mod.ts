@@ -1,0 +1,43 @@
+/**
+ * neo4j-backup: back up a live Neo4j database to a human-readable, compressed file and restore it
+ * into another Neo4j, through plain Cypher over Bolt. No APOC, no Enterprise edition, no file
+ * access to the server. Lossless for every property type; streaming end to end.
+ *
+ * A backup is a `ReadableStream<Uint8Array>` (gzip-compressed JSON Lines, see docs/FORMAT.md);
+ * the records inside are available as streams too, so a backup can be inspected, filtered or
+ * piped straight from one database into another.
+ *
+ * @example Back up one database and restore it into another
+ * ```ts ignore
+ * import neo4j from "neo4j-driver";
+ * import { exportBackup, importBackup } from "@neo4j-backup/neo4j-backup";
+ *
+ * const auth = neo4j.auth.basic("neo4j", "secret");
+ * const source = neo4j.driver("neo4j://old-server:7687", auth);
+ * const target = neo4j.driver("neo4j://new-server:7687", auth);
+ *
+ * // To a file and back (Deno): a backup is just bytes.
+ * await exportBackup(source).pipeTo((await Deno.create("graph.jsonl.gz")).writable);
+ * const summary = await importBackup(target, (await Deno.open("graph.jsonl.gz")).readable);
+ * console.log(`${summary.nodes} nodes, ${summary.relationships} relationships`);
+ *
+ * await source.close();
+ * await target.close();
+ * ```
+ *
+ * @module
+ */
+
+export * from "./lib/errors.ts";
+export * from "./lib/records.ts";
+export * from "./lib/progress_event.ts";
+export * from "./lib/export.ts";
+export * from "./lib/import.ts";
+export * from "./lib/encoder_stream.ts";
+export * from "./lib/decoder_stream.ts";
+export { decodeValue, encodeValue, type JsonValue } from "./lib/values.ts";
+export { type ServerInfo, serverInfo } from "./lib/server.ts";
+export { Extractor, type ExtractorOptions } from "./lib/compat/extractor.ts";
+export { Importer, type ImporterOptions } from "./lib/compat/importer.ts";
+export { isLegacyBackup, readLegacyBackup } from "./lib/compat/legacy_reader.ts";
+export { VERSION } from "./lib/version.ts";
