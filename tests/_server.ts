@@ -6,22 +6,12 @@
  */
 
 import { after, before } from "node:test";
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import neo4j, { type Driver } from "neo4j-driver";
 import { type Neo4jServer, type ServerOptions, startServer } from "../scripts/neo4j_server.ts";
 
-export type { Neo4jServer };
+export { dataset, DATASETS, loadMovies, loadMoviesWithEdgeCases } from "../scripts/datasets.ts";
 
-/** The shared datasets folder (`../shared/datasets` beside the repository). */
-export const DATASETS = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-  "shared",
-  "datasets",
-);
+export type { Neo4jServer };
 
 /**
  * Starts `count` fresh servers before the tests of the calling file and stops them after.
@@ -55,24 +45,6 @@ export async function cypher(
 ): Promise<Record<string, unknown>[]> {
   const result = await driver.executeQuery(query, params);
   return result.records.map((r) => r.toObject());
-}
-
-/** Reads a file of `../shared/datasets`. */
-export function dataset(path: string): string {
-  return readFileSync(join(DATASETS, path), "utf8");
-}
-
-/** Loads the Movies graph (171 nodes, 253 relationships). */
-export async function loadMovies(driver: Driver): Promise<void> {
-  await driver.executeQuery(dataset("movies/movies.cypher"));
-}
-
-/** Loads Movies plus the Python tool's edge cases (temporal, spatial, tag-like strings, a lonely node). */
-export async function loadMoviesWithEdgeCases(driver: Driver): Promise<void> {
-  await loadMovies(driver);
-  for (const f of ["modify_node.cypher", "modify_rel.cypher", "lonely_node.cypher"]) {
-    await driver.executeQuery(dataset(`movies/${f}`));
-  }
 }
 
 /** Counts nodes and relationships. */
