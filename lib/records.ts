@@ -4,8 +4,8 @@
  *
  * Property values use the neo4j-driver types as the driver returns them with `useBigInt: true`
  * (integers as `bigint`, temporal and spatial values as driver classes with `bigint` fields,
- * byte arrays as `Int8Array`). Encoders also accept the driver's `Integer` and plain integral
- * numbers where an integer is meant; decoders always produce the `bigint` forms.
+ * byte arrays as `Int8Array`). Encoders also accept the driver's `Integer` for integers; a JS
+ * `number` property is always a Float. Decoders always produce the `bigint` forms.
  *
  * @module
  */
