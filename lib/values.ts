@@ -124,6 +124,9 @@ function encodeAny(value: PropertyValue): JsonValue {
     case "bigint":
       return encodeBigInt(value);
   }
+  if (value === null || typeof value !== "object") {
+    return fail(`${describe(value)} is not a Neo4j property type`);
+  }
   if (Array.isArray(value)) return encodeList(value);
   return encodeObject(value);
 }
@@ -567,9 +570,24 @@ function parseOffset(text: string, whole: string, what: string): bigint {
   return BigInt(sign * total);
 }
 
+// The driver's constructors convert every bigint field to its Integer class to range-check it,
+// which costs about a microsecond per value. The checks above already ensure the ranges, so build
+// the frozen objects the way the driver itself does for `useBigInt` results: same prototype, same
+// own fields in the same order.
+const DATE_PROTO = neo4j.types.Date.prototype;
+const LOCAL_TIME_PROTO = neo4j.types.LocalTime.prototype;
+const TIME_PROTO = neo4j.types.Time.prototype;
+const LOCAL_DATE_TIME_PROTO = neo4j.types.LocalDateTime.prototype;
+const DATE_TIME_PROTO = neo4j.types.DateTime.prototype;
+const DURATION_PROTO = neo4j.types.Duration.prototype;
+
+function build<T>(proto: object, fields: object): T {
+  return Object.freeze(Object.assign(Object.create(proto), fields));
+}
+
 function parseDate(text: string): Neo4jDate<bigint> {
   const [y, mo, d] = checkedDate(match(DATE_RE, text, "$date"), 1, text, "$date");
-  return new neo4j.types.Date(BigInt(y), BigInt(mo), BigInt(d));
+  return build(DATE_PROTO, { year: BigInt(y), month: BigInt(mo), day: BigInt(d) });
 }
 
 function parseLocalTime(text: string): LocalTime<bigint> {
@@ -579,20 +597,34 @@ function parseLocalTime(text: string): LocalTime<bigint> {
     text,
     "$localtime",
   );
-  return new neo4j.types.LocalTime(h, mi, s, ns);
+  return build(LOCAL_TIME_PROTO, { hour: h, minute: mi, second: s, nanosecond: ns });
 }
 
 function parseTime(text: string): Time<bigint> {
   const m = match(TIME_RE, text, "$time");
   const [h, mi, s, ns] = checkedTime(m, 1, text, "$time");
-  return new neo4j.types.Time(h, mi, s, ns, parseOffset(m[5]!, text, "$time"));
+  return build(TIME_PROTO, {
+    hour: h,
+    minute: mi,
+    second: s,
+    nanosecond: ns,
+    timeZoneOffsetSeconds: parseOffset(m[5]!, text, "$time"),
+  });
 }
 
 function parseLocalDateTime(text: string): LocalDateTime<bigint> {
   const m = match(LOCAL_DATE_TIME_RE, text, "$localdatetime");
   const [y, mo, d] = checkedDate(m, 1, text, "$localdatetime");
   const [h, mi, s, ns] = checkedTime(m, 4, text, "$localdatetime");
-  return new neo4j.types.LocalDateTime(BigInt(y), BigInt(mo), BigInt(d), h, mi, s, ns);
+  return build(LOCAL_DATE_TIME_PROTO, {
+    year: BigInt(y),
+    month: BigInt(mo),
+    day: BigInt(d),
+    hour: h,
+    minute: mi,
+    second: s,
+    nanosecond: ns,
+  });
 }
 
 function parseDateTime(text: string): DateTime<bigint> {
@@ -604,12 +636,37 @@ function parseDateTime(text: string): DateTime<bigint> {
   if (offset === undefined && zone === undefined) {
     fail(`invalid $datetime '${text}': it needs an offset, a [zone] or both`);
   }
-  try {
-    return new neo4j.types.DateTime(BigInt(y), BigInt(mo), BigInt(d), h, mi, s, ns, offset, zone);
-  } catch {
-    // The driver checks zone ids against the runtime's time zone database (Intl).
-    return fail(`invalid $datetime '${text}': unknown time zone '${zone}'`);
+  if (zone !== undefined && !isKnownZone(zone)) {
+    fail(`invalid $datetime '${text}': unknown time zone '${zone}'`);
   }
+  return build(DATE_TIME_PROTO, {
+    year: BigInt(y),
+    month: BigInt(mo),
+    day: BigInt(d),
+    hour: h,
+    minute: mi,
+    second: s,
+    nanosecond: ns,
+    timeZoneOffsetSeconds: offset,
+    timeZoneId: zone,
+  });
+}
+
+const knownZones = new Map<string, boolean>();
+
+/** Whether the runtime's time zone database knows the zone, as the driver checks it. */
+function isKnownZone(zone: string): boolean {
+  let known = knownZones.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat(undefined, { timeZone: zone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    knownZones.set(zone, known);
+  }
+  return known;
 }
 
 function parseDuration(text: string): Duration<bigint> {
@@ -627,7 +684,7 @@ function parseDuration(text: string): Duration<bigint> {
     nanos = NANOS_PER_SECOND - nanos;
     if (seconds < INT64_MIN) fail(`$duration seconds in '${text}' are outside the 64-bit range`);
   }
-  return new neo4j.types.Duration(months, days, seconds, nanos);
+  return build(DURATION_PROTO, { months, days, seconds, nanoseconds: nanos });
 }
 
 function parseCoordinate(value: unknown, axis: string): number {

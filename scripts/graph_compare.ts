@@ -43,9 +43,7 @@ export async function fingerprint(driver: Driver): Promise<{ nodes: string[]; re
     "MATCH (a)-[r]->(b) RETURN id(a) AS a, type(r) AS t, properties(r) AS p, id(b) AS b",
   );
   const rels = relRows.map((r) =>
-    `${byId.get(String(r.a))}-[${r.t} {${canonProps(r.p as Properties)}}]->${
-      byId.get(String(r.b))
-    }`
+    `${byId.get(String(r.a))}-[${r.t} {${canonProps(r.p as Properties)}}]->${byId.get(String(r.b))}`
   );
   return { nodes: [...byId.values()].sort(), rels: rels.sort() };
 }

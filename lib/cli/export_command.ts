@@ -1,0 +1,175 @@
+/**
+ * `neo4j-backup export`: back up a database to a file or stdout.
+ *
+ * @module
+ */
+
+import { connect } from "../connect.ts";
+import { UsageError } from "../errors.ts";
+import { exportBackup } from "../export.ts";
+import { formatSummary, type ProgressReporter } from "../progress.ts";
+import { stdout } from "../runtime/stdout.ts";
+import { writeStdout } from "../runtime/write_stdout.ts";
+import { ByteCountStream } from "./byte_count_stream.ts";
+import type { CommandContext } from "./context.ts";
+import { startDisplay } from "./display.ts";
+import { toBackupError } from "./failure.ts";
+import {
+  COMMON_OPTIONS,
+  CONNECTION_OPTIONS,
+  type ConnectionFlags,
+  connectionFlags,
+  helpHint,
+  noExtraArguments,
+  type OptionTable,
+  parseFlags,
+  positiveInteger,
+} from "./flags.ts";
+import { helpText } from "./help.ts";
+import { Interrupted } from "./interrupt.ts";
+import { checkOverwrite, defaultOutputName, writeAtomically } from "./output_file.ts";
+import { resolvePassword } from "./password.ts";
+
+const OPTIONS: OptionTable = {
+  ...COMMON_OPTIONS,
+  ...CONNECTION_OPTIONS,
+  output: { type: "string", short: "o" },
+  force: { type: "boolean", short: "f" },
+  "no-compress": { type: "boolean" },
+  "fetch-size": { type: "string" },
+};
+
+/** The flags of `export`, resolved. */
+export interface ExportFlags {
+  help: boolean;
+  quiet: boolean;
+  debug: boolean;
+  yes: boolean;
+  force: boolean;
+  compress: boolean;
+  /** The output file, `"-"` for stdout, or `undefined` for the default name. */
+  output?: string;
+  fetchSize?: number;
+  connection: ConnectionFlags;
+}
+
+/**
+ * Parses the arguments of `export`.
+ *
+ * @param args The arguments after `export`.
+ * @param env Reads an environment variable (for the `NEO4J_*` defaults).
+ * @returns The resolved flags.
+ * @throws {UsageError} For unknown flags, bad values or extra arguments.
+ *
+ * @example Parse an export to stdout
+ * ```ts
+ * import { parseExportArgs } from "./export_command.ts";
+ * const flags = parseExportArgs(["-o", "-", "--no-compress"], () => undefined);
+ * console.assert(flags.output === "-" && !flags.compress);
+ * ```
+ */
+export function parseExportArgs(
+  args: string[],
+  env: (name: string) => string | undefined,
+): ExportFlags {
+  const { values, positionals } = parseFlags("export", args, OPTIONS);
+  noExtraArguments("export", positionals, 0);
+  if (values.output === "") {
+    throw new UsageError(`Option '--output' needs a value: ${helpHint("export")}`);
+  }
+  return {
+    help: values.help === true,
+    quiet: values.quiet === true,
+    debug: values.debug === true,
+    yes: values.yes === true,
+    force: values.force === true,
+    compress: values["no-compress"] !== true,
+    output: values.output as string | undefined,
+    fetchSize: positiveInteger("export", "fetch-size", values["fetch-size"], 1_000_000),
+    connection: connectionFlags(values, env),
+  };
+}
+
+/**
+ * Runs `neo4j-backup export`.
+ *
+ * @param args The arguments after `export`.
+ * @param context Stderr, environment and terminals.
+ * @returns Resolves when the backup is complete.
+ *
+ * @example Export to a file
+ * ```ts ignore
+ * import { runExport } from "./export_command.ts";
+ * await runExport(["-o", "backup.jsonl.gz", "-p", "secret"], context);
+ * ```
+ */
+export async function runExport(args: string[], context: CommandContext): Promise<void> {
+  const flags = parseExportArgs(args, context.env);
+  if (flags.help) return await writeStdout(helpText("export"));
+  const { stderr, terminal } = context;
+  stderr.hide(flags.connection.password);
+  const toStdout = flags.output === "-";
+  if (toStdout && terminal.stdout && flags.compress) {
+    throw new UsageError(
+      "Refusing to write compressed data to a terminal: redirect stdout, or pass --no-compress",
+    );
+  }
+  const canPrompt = terminal.stdin && terminal.stderr;
+  const policy = { overwrite: flags.force || flags.yes, canPrompt };
+  if (flags.output !== undefined && !toStdout) await checkOverwrite(flags.output, policy);
+
+  const password = await resolvePassword(flags.connection, canPrompt);
+  stderr.hide(password);
+  const connection = await connect({ ...flags.connection, password });
+  const { driver, database } = connection;
+  const { progress, watch } = startDisplay(context, flags.quiet);
+  const started = performance.now();
+  try {
+    const path = flags.output ?? defaultOutputName(database, new Date(), flags.compress);
+    if (flags.output === undefined) await checkOverwrite(path, policy);
+    const counter = new ByteCountStream();
+    const bytes = exportBackup(driver, {
+      database,
+      fetchSize: flags.fetchSize,
+      compress: flags.compress,
+      onProgress: (event) => progress.update(event),
+      signal: watch.signal,
+    }).pipeThrough(counter);
+    if (toStdout) await bytes.pipeTo(stdout(), { signal: watch.signal });
+    else await writeAtomically(path, bytes, watch.signal);
+    progress.finish();
+    if (!flags.quiet) printSummary(context, progress, database, path, counter.bytes, started);
+  } catch (e) {
+    progress.clear();
+    if (e instanceof Interrupted) {
+      const what = toStdout ? "the backup on stdout is incomplete" : "no backup was written";
+      throw new Interrupted(`Interrupted by the user; ${what}`, { cause: e });
+    }
+    throw toBackupError(e, { uri: connection.uri, database, username: flags.connection.username });
+  } finally {
+    watch.dispose();
+    await driver.close().catch(() => {});
+  }
+}
+
+function printSummary(
+  context: CommandContext,
+  progress: ProgressReporter,
+  database: string,
+  path: string,
+  bytes: number,
+  started: number,
+): void {
+  const counts = progress.counts;
+  const lines = formatSummary({
+    action: `Exported database '${database}':`,
+    nodes: counts.get("nodes") ?? 0,
+    relationships: counts.get("relationships") ?? 0,
+    schema: counts.get("schema") ?? 0,
+    bytes,
+    bytesVerb: "written to",
+    file: path === "-" ? "stdout" : `'${path}'`,
+    seconds: (performance.now() - started) / 1000,
+  });
+  for (const line of lines) context.stderr.line(line);
+}

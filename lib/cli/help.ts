@@ -1,0 +1,118 @@
+/**
+ * The help texts of the tool and of each command.
+ *
+ * @module
+ */
+
+import { VERSION } from "../version.ts";
+
+const CONNECTION = `Connection options (like cypher-shell):
+  -a, --uri URI            server address (env NEO4J_URI, default neo4j://localhost:7687);
+                           neo4j+s:// and bolt+s:// use TLS, neo4j+ssc:// and bolt+ssc://
+                           accept a self-signed certificate
+  -u, --username NAME      user name (env NEO4J_USERNAME, default neo4j)
+  -p, --password PASSWORD  password (env NEO4J_PASSWORD); asked for on a terminal when missing
+  -d, --database NAME      database (env NEO4J_DATABASE, default: the server's default database)`;
+
+const COMMON =
+  `  -y, --yes                answer yes to every question (overwrite, non-empty target)
+  -q, --quiet              print no progress and no summary (errors still print)
+      --debug              print stack traces and causes of errors
+  -h, --help               print this help`;
+
+const TOOL =
+  `neo4j-backup ${VERSION}: back up a Neo4j database to a readable JSON Lines file and restore it
+
+Usage:
+  neo4j-backup export [-o FILE|-] [options]   write a backup of a database
+  neo4j-backup import [FILE|DIR|-] [options]  load a backup into a database
+  neo4j-backup verify FILE|-                  check a backup without a server
+  neo4j-backup help [COMMAND]                 print help
+  neo4j-backup --version                      print the version
+
+Examples:
+  neo4j-backup export -a neo4j://db:7687 -u neo4j -o movies.jsonl.gz
+  neo4j-backup import movies.jsonl.gz -a neo4j://other:7687
+  neo4j-backup export -o - -a bolt://a:7687 | neo4j-backup import - -a bolt://b:7687
+
+Run 'neo4j-backup COMMAND --help' for the options of a command.
+Data goes to stdout only with '-'; progress, warnings and summaries go to stderr.`;
+
+const EXPORT = `Usage: neo4j-backup export [-o FILE|-] [options]
+
+Writes a backup of one database: schema, nodes and relationships as gzip-compressed JSON Lines.
+Without -o the file is neo4j-DATABASE-TIMESTAMP.jsonl.gz in the current folder. The backup is
+written to FILE.partial and renamed to FILE only when complete.
+
+Options:
+  -o, --output FILE|-      where to write the backup; '-' writes to stdout
+  -f, --force              overwrite FILE if it exists (otherwise ask on a terminal, or refuse)
+      --no-compress        write plain JSON Lines (.jsonl) instead of gzip
+      --fetch-size N       records fetched per round trip (default: the driver's, 1000)
+${COMMON}
+
+${CONNECTION}
+
+Examples:
+  neo4j-backup export -a neo4j+s://db.example.com -u backup -o nightly.jsonl.gz
+  NEO4J_PASSWORD=secret neo4j-backup export -d movies --no-compress -o movies.jsonl`;
+
+const IMPORT = `Usage: neo4j-backup import [FILE|DIR|-] [options]
+
+Loads a backup into a database: nodes and relationships first, then indexes and constraints.
+FILE may be compressed or not; '-' (or no FILE with piped input) reads stdin; DIR is a project
+folder written by the Python neo4j-backup. A target that already holds data is refused unless
+you confirm on a terminal or pass --yes.
+
+Options:
+      --batch-size N       records written per transaction
+${COMMON}
+
+${CONNECTION}
+
+Examples:
+  neo4j-backup import nightly.jsonl.gz -a neo4j://localhost:7687
+  neo4j-backup import ./old-python-backup --yes
+  zcat nightly.jsonl.gz | neo4j-backup import -`;
+
+const VERIFY = `Usage: neo4j-backup verify FILE|- [options]
+
+Reads a whole backup without a server: checks every line, the counts and the checksum, then
+prints what the header says and how many items the backup holds (on stdout).
+
+Options:
+  -q, --quiet              print nothing but errors; the exit code tells the result
+      --debug              print stack traces and causes of errors
+  -h, --help               print this help
+
+Example:
+  neo4j-backup verify nightly.jsonl.gz && echo fine`;
+
+/** The commands that have their own help. */
+export const COMMANDS = ["export", "import", "verify"] as const;
+
+/** A command name. */
+export type Command = typeof COMMANDS[number];
+
+/**
+ * Returns the help text of the tool or of one command.
+ *
+ * @param command A command, or `undefined` for the tool's overview.
+ * @returns The text, ending with a newline.
+ *
+ * @example Print the export help
+ * ```ts
+ * import { helpText } from "./help.ts";
+ * console.assert(helpText("export").startsWith("Usage: neo4j-backup export"));
+ * ```
+ */
+export function helpText(command?: Command): string {
+  const text = command === "export"
+    ? EXPORT
+    : command === "import"
+    ? IMPORT
+    : command === "verify"
+    ? VERIFY
+    : TOOL;
+  return `${text}\n`;
+}

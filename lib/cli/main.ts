@@ -1,0 +1,124 @@
+/**
+ * The command-line program: picks the command, runs it, and turns every failure into one line
+ * on stderr and an exit code (see the table in `lib/errors.ts`; 130 after Ctrl-C).
+ *
+ * @module
+ */
+
+import { UsageError } from "../errors.ts";
+import { useColor } from "../progress.ts";
+import { env } from "../runtime/env.ts";
+import { isTerminal } from "../runtime/is_terminal.ts";
+import { setTitle } from "../runtime/set_title.ts";
+import { terminalWidth } from "../runtime/terminal_width.ts";
+import { writeStderr } from "../runtime/write_stderr.ts";
+import { writeStdout } from "../runtime/write_stdout.ts";
+import { VERSION } from "../version.ts";
+import type { CommandContext } from "./context.ts";
+import { runExport } from "./export_command.ts";
+import { toBackupError } from "./failure.ts";
+import { helpHint } from "./flags.ts";
+import { type Command, COMMANDS, helpText } from "./help.ts";
+import { runImport } from "./import_command.ts";
+import { Stderr } from "./stderr.ts";
+import { runVerify } from "./verify_command.ts";
+
+const RUN: Record<Command, (args: string[], context: CommandContext) => Promise<void>> = {
+  export: runExport,
+  import: runImport,
+  verify: runVerify,
+};
+
+/**
+ * Runs the program with the given arguments and returns the exit code; never throws.
+ *
+ * @param args The arguments after the program name.
+ * @returns 0 on success, else the failure's exit code.
+ *
+ * @example Print the version
+ * ```ts ignore
+ * import { main } from "./main.ts";
+ * const code = await main(["--version"]);
+ * console.assert(code === 0);
+ * ```
+ */
+export async function main(args: string[]): Promise<number> {
+  const terminal = {
+    stdin: isTerminal("stdin"),
+    stdout: isTerminal("stdout"),
+    stderr: isTerminal("stderr"),
+  };
+  const stderr = new Stderr({
+    write: writeStderr,
+    terminal: terminal.stderr,
+    color: useColor(env, terminal.stderr),
+  });
+  const context: CommandContext = { stderr, env, terminal, columns: terminalWidth() };
+  try {
+    await dispatch(args, context);
+    return 0;
+  } catch (e) {
+    const error = toBackupError(e);
+    stderr.error(error.message);
+    if (args.includes("--debug")) stderr.write(describeError(e));
+    return error.exitCode;
+  }
+}
+
+async function dispatch(args: string[], context: CommandContext): Promise<void> {
+  const [first, ...rest] = args;
+  if (first === "--version" || first === "-V") {
+    return await writeStdout(`neo4j-backup ${VERSION}\n`);
+  }
+  if (first === "--help" || first === "-h" || first === "help") {
+    const topic = rest.find((a) => !a.startsWith("-"));
+    if (topic !== undefined && !isCommand(topic)) {
+      throw new UsageError(`Unknown command '${topic}': ${helpHint()}`);
+    }
+    return await writeStdout(helpText(topic));
+  }
+  if (first === undefined) {
+    throw new UsageError(`Missing command: use 'export', 'import' or 'verify'; ${helpHint()}`);
+  }
+  if (!isCommand(first)) {
+    const what = first.startsWith("-") ? "option" : "command";
+    throw new UsageError(`Unknown ${what} '${first}': ${helpHint()}`);
+  }
+  setTitle(`neo4j-backup ${first}`);
+  await RUN[first](rest, context);
+}
+
+function isCommand(name: string): name is Command {
+  return (COMMANDS as readonly string[]).includes(name);
+}
+
+/**
+ * Describes an error for `--debug`: the stack of the error and of each cause.
+ *
+ * @param error What was thrown.
+ * @returns Lines ending with a newline.
+ *
+ * @example Describe a chained error
+ * ```ts
+ * import { describeError } from "./main.ts";
+ * const text = describeError(new Error("outer", { cause: new Error("inner") }));
+ * console.assert(text.includes("Caused by: Error: inner"));
+ * ```
+ */
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 10; depth++) {
+    const text = current instanceof Error
+      ? (current.stack ?? `${current.name}: ${current.message}`)
+      : String(current);
+    const code = (current as { code?: unknown }).code;
+    parts.push(
+      `${depth === 0 ? "" : "Caused by: "}${text}${
+        typeof code === "string" ? ` [code ${code}]` : ""
+      }`,
+    );
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return `${parts.join("\n")}\n`;
+}

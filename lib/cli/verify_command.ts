@@ -1,0 +1,182 @@
+/**
+ * `neo4j-backup verify`: read a whole backup without a server, check it, and report what it
+ * holds.
+ *
+ * @module
+ */
+
+import { decodeBackup } from "../decoder_stream.ts";
+import { FormatError, UsageError } from "../errors.ts";
+import { formatBytes, formatCount, plural, type ProgressReporter } from "../progress.ts";
+import type { BackupRecord, FooterRecord, HeaderRecord } from "../records.ts";
+import { openRead } from "../runtime/open_read.ts";
+import { stdin } from "../runtime/stdin.ts";
+import { writeStdout } from "../runtime/write_stdout.ts";
+import { ByteCountStream } from "./byte_count_stream.ts";
+import type { CommandContext } from "./context.ts";
+import { startDisplay } from "./display.ts";
+import { COMMON_OPTIONS, helpHint, noExtraArguments, parseFlags } from "./flags.ts";
+import { helpText } from "./help.ts";
+
+/** The flags of `verify`, resolved. */
+export interface VerifyFlags {
+  help: boolean;
+  quiet: boolean;
+  debug: boolean;
+  /** The file, or `"-"` for stdin. */
+  input: string;
+}
+
+/**
+ * Parses the arguments of `verify`.
+ *
+ * @param args The arguments after `verify`.
+ * @returns The resolved flags.
+ * @throws {UsageError} For unknown flags, a missing FILE or extra arguments.
+ *
+ * @example Parse a verify of stdin
+ * ```ts
+ * import { parseVerifyArgs } from "./verify_command.ts";
+ * console.assert(parseVerifyArgs(["-"]).input === "-");
+ * ```
+ */
+export function parseVerifyArgs(args: string[]): VerifyFlags {
+  const { values, positionals } = parseFlags("verify", args, COMMON_OPTIONS);
+  noExtraArguments("verify", positionals, 1);
+  const help = values.help === true;
+  if (!help && positionals.length === 0) {
+    throw new UsageError(
+      `Missing FILE: name the backup to check, or '-' for stdin; ${helpHint("verify")}`,
+    );
+  }
+  return {
+    help,
+    quiet: values.quiet === true,
+    debug: values.debug === true,
+    input: positionals[0],
+  };
+}
+
+/** What a verified backup holds. */
+export interface VerifyReport {
+  header: HeaderRecord;
+  footer: FooterRecord;
+  indexes: number;
+  constraints: number;
+  /** Size of the input as read (compressed when the file is). */
+  bytes: number;
+}
+
+/**
+ * Formats the report `verify` prints on stdout.
+ *
+ * @param shown The input as shown, e.g. `'backup.jsonl.gz'`.
+ * @param report What the backup holds.
+ * @returns The lines, without newlines.
+ *
+ * @example Report a backup
+ * ```ts
+ * import { formatVerifyReport } from "./verify_command.ts";
+ * const lines = formatVerifyReport("'a.jsonl'", {
+ *   header: { kind: "header", format: "neo4j-backup", version: 1, tool: "neo4j-backup 0.1.0",
+ *     created: "2026-11-24T07:00:00.000Z",
+ *     source: { version: "5.26.29", edition: "community", database: "neo4j" } },
+ *   footer: { kind: "footer", nodes: 2, relationships: 1, schema: 0, sha256: "ab" },
+ *   indexes: 0, constraints: 0, bytes: 10,
+ * });
+ * console.assert(lines[0] === "'a.jsonl': OK");
+ * ```
+ */
+export function formatVerifyReport(shown: string, report: VerifyReport): string[] {
+  const { header, footer } = report;
+  return [
+    `${shown}: OK`,
+    `  format:   ${header.format} version ${header.version}, written by ${header.tool} at ${header.created}`,
+    `  source:   Neo4j ${header.source.version} ${header.source.edition}, database '${header.source.database}'`,
+    `  contents: ${plural(footer.nodes, "node")}, ${
+      plural(footer.relationships, "relationship")
+    }, ${plural(report.indexes, "index", "indexes")}, ${plural(report.constraints, "constraint")}`,
+    `  checksum: sha256 ${footer.sha256} (verified)`,
+    `  size:     ${formatBytes(report.bytes)} (${formatCount(report.bytes)} bytes)`,
+  ];
+}
+
+/**
+ * Runs `neo4j-backup verify`: decodes every record, which checks each line, the order of the
+ * records, the footer's counts and the checksum.
+ *
+ * @param args The arguments after `verify`.
+ * @param context Stderr, environment and terminals.
+ * @returns Resolves when the backup checked out.
+ * @throws {FormatError} When the backup is damaged.
+ *
+ * @example Verify a file
+ * ```ts ignore
+ * import { runVerify } from "./verify_command.ts";
+ * await runVerify(["backup.jsonl.gz"], context);
+ * ```
+ */
+export async function runVerify(args: string[], context: CommandContext): Promise<void> {
+  const flags = parseVerifyArgs(args);
+  if (flags.help) return await writeStdout(helpText("verify"));
+  const { terminal } = context;
+  if (flags.input === "-" && terminal.stdin) {
+    throw new UsageError(
+      `No backup to read: pipe a backup into stdin, or name a FILE; ${helpHint("verify")}`,
+    );
+  }
+  const bytes = flags.input === "-" ? stdin() : await openRead(flags.input);
+  const shown = flags.input === "-" ? "stdin" : `'${flags.input}'`;
+  const { progress, watch } = startDisplay(context, flags.quiet);
+  const counter = new ByteCountStream();
+  let tally: Tally;
+  try {
+    tally = await tallyRecords(
+      decodeBackup(bytes.pipeThrough(counter, { signal: watch.signal })),
+      progress,
+    );
+  } finally {
+    progress.clear();
+    watch.dispose();
+  }
+  const { header, footer, counts } = tally;
+  if (!header || !footer) {
+    throw new FormatError(`Backup ${shown} has no ${header ? "footer" : "header"}`);
+  }
+  if (flags.quiet) return;
+  const report = {
+    header,
+    footer,
+    indexes: counts.index,
+    constraints: counts.constraint,
+    bytes: counter.bytes,
+  };
+  await writeStdout(`${formatVerifyReport(shown, report).join("\n")}\n`);
+}
+
+interface Tally {
+  header?: HeaderRecord;
+  footer?: FooterRecord;
+  counts: { index: number; constraint: number; node: number; rel: number };
+}
+
+/** Reads every record (which makes the decoder check them all) and counts them by kind. */
+async function tallyRecords(
+  records: ReadableStream<BackupRecord>,
+  progress: ProgressReporter,
+): Promise<Tally> {
+  const tally: Tally = { counts: { index: 0, constraint: 0, node: 0, rel: 0 } };
+  for await (const record of records) {
+    if (record.kind === "header") tally.header = record;
+    else if (record.kind === "footer") tally.footer = record;
+    else if (++tally.counts[record.kind] % 1000 === 0) {
+      const phase = record.kind === "node"
+        ? "nodes"
+        : record.kind === "rel"
+        ? "relationships"
+        : "schema";
+      progress.update({ phase, done: tally.counts[record.kind] });
+    }
+  }
+  return tally;
+}
