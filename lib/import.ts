@@ -50,7 +50,9 @@ export interface ImportSummary {
   header: HeaderRecord;
   /** The target server and database. */
   target: ServerInfo;
+  /** Nodes created. */
   nodes: number;
+  /** Relationships created. */
   relationships: number;
   /** Schema items created (or already present, for the built-in lookup indexes). */
   schemaCreated: number;

@@ -52,6 +52,7 @@ export type Properties = Record<string, PropertyValue>;
 
 /** The first record: what wrote the backup, when, and from where. */
 export interface HeaderRecord {
+  /** Always `"header"`. */
   kind: "header";
   /** Always {@link FORMAT_NAME}. */
   format: typeof FORMAT_NAME;
@@ -77,10 +78,13 @@ export type EntityType = "NODE" | "RELATIONSHIP";
 
 /** An index, as the source's `SHOW INDEXES` described it (constraint-owned indexes excluded). */
 export interface IndexRecord {
+  /** Always `"index"`. */
   kind: "index";
+  /** The index name, kept on restore. */
   name: string;
   /** `RANGE`, `TEXT`, `POINT`, `FULLTEXT`, `VECTOR`, `LOOKUP` or (4.4) `BTREE`. */
   type: string;
+  /** Whether the index is on nodes or relationships. */
   entity: EntityType;
   /** Labels or relationship types; empty for LOOKUP indexes. */
   labelsOrTypes: string[];
@@ -96,7 +100,9 @@ export interface IndexRecord {
 
 /** A constraint, as the source's `SHOW CONSTRAINTS` described it. */
 export interface ConstraintRecord {
+  /** Always `"constraint"`. */
   kind: "constraint";
+  /** The constraint name, kept on restore. */
   name: string;
   /**
    * Normalised constraint type: `UNIQUENESS`, `RELATIONSHIP_UNIQUENESS`, `NODE_KEY`,
@@ -104,8 +110,11 @@ export interface ConstraintRecord {
    * `NODE_PROPERTY_TYPE`, `RELATIONSHIP_PROPERTY_TYPE`.
    */
   type: string;
+  /** Whether the constraint is on nodes or relationships. */
   entity: EntityType;
+  /** The constrained labels or relationship types. */
   labelsOrTypes: string[];
+  /** The constrained property keys. */
   properties: string[];
   /** For property-type constraints: the Cypher type, e.g. `"INTEGER"` or `"LIST<STRING NOT NULL>"`. */
   propertyType?: string;
@@ -122,25 +131,37 @@ export type SchemaRecord = IndexRecord | ConstraintRecord;
 
 /** A node. `id` is the source's internal id: unique within the backup, meaningless elsewhere. */
 export interface NodeRecord {
+  /** Always `"node"`. */
   kind: "node";
+  /** The node's id in the backup (the source's internal id). */
   id: number;
+  /** The node's labels, possibly none. */
   labels: string[];
+  /** The node's properties, typed. */
   props: Properties;
 }
 
 /** A relationship between two nodes of the same backup, by their backup ids. */
 export interface RelationshipRecord {
+  /** Always `"rel"`. */
   kind: "rel";
+  /** The relationship type. */
   type: string;
+  /** The backup id of the start node. */
   start: number;
+  /** The backup id of the end node. */
   end: number;
+  /** The relationship's properties, typed. */
   props: Properties;
 }
 
 /** The last record: counts and a checksum over every line before it. */
 export interface FooterRecord {
+  /** Always `"footer"`. */
   kind: "footer";
+  /** Number of node records. */
   nodes: number;
+  /** Number of relationship records. */
   relationships: number;
   /** Number of schema records (indexes + constraints). */
   schema: number;

@@ -15,8 +15,9 @@ export interface ServerInfo {
   edition: string;
   /** The database name actually used (the server's default when none was asked for). */
   database: string;
-  /** Major and minor version numbers (`2025.08` gives 2025 and 8). */
+  /** Major version number (`2025.08.1` gives 2025). */
   major: number;
+  /** Minor version number (`2025.08.1` gives 8). */
   minor: number;
 }
 

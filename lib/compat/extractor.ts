@@ -50,6 +50,8 @@ export class Extractor {
   readonly options: ExtractorOptions;
 
   /**
+   * Prepares an extraction; nothing happens until {@link Extractor.extractData}.
+   *
    * @param options Project folder, driver, database, `inputYes`, `compress`.
    */
   constructor(options: ExtractorOptions) {

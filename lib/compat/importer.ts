@@ -47,6 +47,8 @@ export class Importer {
   readonly options: ImporterOptions;
 
   /**
+   * Prepares an import; nothing happens until {@link Importer.importData}.
+   *
    * @param options Project folder, driver, database, `inputYes`, and any import option.
    */
   constructor(options: ImporterOptions) {
