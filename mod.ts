@@ -39,5 +39,9 @@ export { decodeValue, encodeValue, type JsonValue } from "./lib/values.ts";
 export { type ServerInfo, serverInfo } from "./lib/server.ts";
 export { Extractor, type ExtractorOptions } from "./lib/compat/extractor.ts";
 export { Importer, type ImporterOptions } from "./lib/compat/importer.ts";
-export { isLegacyBackup, readLegacyBackup } from "./lib/compat/legacy_reader.ts";
+export {
+  isLegacyBackup,
+  type LegacyReadOptions,
+  readLegacyBackup,
+} from "./lib/compat/legacy_reader.ts";
 export { VERSION } from "./lib/version.ts";

@@ -23,6 +23,7 @@ import type {
 } from "./records.ts";
 import { describeSchema, planSchema } from "./schema.ts";
 import { type ServerInfo, serverInfo } from "./server.ts";
+import { splitZoned, zonedKeys, zonedSetClause } from "./zoned_datetimes.ts";
 
 /** Options of {@link importRecords} and {@link importBackup}. */
 export interface ImportOptions {
@@ -56,10 +57,24 @@ export interface ImportSummary {
   relationships: number;
   /** Schema items created (or already present, for the built-in lookup indexes). */
   schemaCreated: number;
-  /** Schema items the target could not take, with the reason. */
-  skipped: { name: string; reason: string }[];
+  /**
+   * Schema items the target could not take, with the reason; `partial` marks an item that was
+   * created without the parts named in the reason (an index provider or settings the target
+   * does not have).
+   */
+  skipped: SkippedSchema[];
   /** Wall-clock seconds. */
   seconds: number;
+}
+
+/** A schema item, or part of one, that the target could not take. */
+export interface SkippedSchema {
+  /** The index or constraint name. */
+  name: string;
+  /** Why, in words for the user. */
+  reason: string;
+  /** True when the item was created, only without what the reason names. */
+  partial?: boolean;
 }
 
 interface PendingRel {
@@ -101,9 +116,9 @@ export async function importRecords(
     await ensureEmpty(driver, target, options);
     const session = driver.session({ database: target.database, defaultAccessMode: "WRITE" });
     try {
-      const writer = new BatchWriter(session, options);
+      const writer = new BatchWriter(session, target, options);
       const schema = await writer.consume(reader);
-      const { created, skipped } = await applySchema(session, schema, target, options);
+      const { created, skipped } = await applySchema(session, schema, target, header, options);
       return {
         header,
         target,
@@ -184,9 +199,12 @@ class BatchWriter {
   #relBatch: PendingRel[] = [];
   #nodesTotal?: number;
   #relsTotal?: number;
+  /** 4.4 targets get zoned DateTimes as epoch seconds (see zoned_datetimes.ts). */
+  #zonedDetour: boolean;
 
-  constructor(session: Session, options: ImportOptions) {
+  constructor(session: Session, target: ServerInfo, options: ImportOptions) {
     this.#session = session;
+    this.#zonedDetour = target.major < 5;
     this.#size = options.batchSize ?? 10_000;
     this.#options = options;
   }
@@ -267,7 +285,9 @@ class BatchWriter {
       const groups = groupBy(batch, (n) => n.labels.join("\u0000"));
       const created = await this.#session.executeWrite(async (tx) => {
         const out: [number, number][] = [];
-        for (const group of groups.values()) await createNodes(tx, group, out);
+        for (const group of groups.values()) {
+          await createNodes(tx, group, out, this.#zonedDetour);
+        }
         return out;
       });
       for (const [from, to] of created) this.#ids.set(from, to);
@@ -292,7 +312,9 @@ class BatchWriter {
     await this.#start(async () => {
       const groups = groupBy(rows, (r) => r.type);
       await this.#session.executeWrite(async (tx) => {
-        for (const [type, group] of groups) await createRels(tx, type, group.map((g) => g.row));
+        for (const [type, group] of groups) {
+          await createRels(tx, type, group.map((g) => g.row), this.#zonedDetour);
+        }
       });
       this.relationships += batch.length;
       this.#options.onProgress?.({
@@ -326,11 +348,23 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-async function createNodes(tx: ManagedTransaction, group: NodeRecord[], out: [number, number][]) {
-  const query = `UNWIND $rows AS p CREATE (n${
-    labelPattern(group[0].labels)
-  }) SET n = p RETURN id(n) AS t`;
-  const result = await tx.run(query, { rows: group.map((n) => n.props) });
+async function createNodes(
+  tx: ManagedTransaction,
+  group: NodeRecord[],
+  out: [number, number][],
+  zonedDetour: boolean,
+) {
+  const labels = labelPattern(group[0].labels);
+  const keys = zonedDetour ? zonedKeys(group.map((n) => n.props)) : [];
+  const query = keys.length
+    ? `UNWIND $rows AS row CREATE (n${labels}) SET n = row.p${
+      zonedSetClause("n", keys)
+    } RETURN id(n) AS t`
+    : `UNWIND $rows AS p CREATE (n${labels}) SET n = p RETURN id(n) AS t`;
+  const rows = keys.length
+    ? group.map((n) => splitZoned(n.props, keys))
+    : group.map((n) => n.props);
+  const result = await tx.run(query, { rows });
   const ids = result.records;
   if (ids.length !== group.length) {
     throw new DatabaseError(`Cannot create nodes: ${ids.length} of ${group.length} were created`);
@@ -342,10 +376,15 @@ async function createRels(
   tx: ManagedTransaction,
   type: string,
   rows: { s: bigint; e: bigint; p: Properties }[],
+  zonedDetour: boolean,
 ) {
+  const keys = zonedDetour ? zonedKeys(rows.map((r) => r.p)) : [];
   const query = "UNWIND $rows AS row MATCH (a) WHERE id(a) = row.s MATCH (b) WHERE id(b) = row.e " +
-    `CREATE (a)-[r:${quote(type)}]->(b) SET r = row.p`;
-  const result = await tx.run(query, { rows });
+    `CREATE (a)-[r:${quote(type)}]->(b) SET r = row.p${zonedSetClause("r", keys)}`;
+  const params = keys.length
+    ? rows.map((r) => ({ s: r.s, e: r.e, ...splitZoned(r.p, keys) }))
+    : rows;
+  const result = await tx.run(query, { rows: params });
   const made = result.summary.counters.updates().relationshipsCreated;
   if (made !== rows.length) {
     throw new DatabaseError(
@@ -359,25 +398,43 @@ async function applySchema(
   session: Session,
   schema: SchemaRecord[],
   target: ServerInfo,
+  header: HeaderRecord,
   options: ImportOptions,
-): Promise<{ created: number; skipped: { name: string; reason: string }[] }> {
-  const skipped: { name: string; reason: string }[] = [];
+): Promise<{ created: number; skipped: SkippedSchema[] }> {
+  const skipped: SkippedSchema[] = [];
   let created = 0;
   const lookups = await existingLookups(session);
-  for (const record of schema) {
-    if (record.kind === "index" && record.type === "LOOKUP") {
+  const isLookup = (r: SchemaRecord) => r.kind === "index" && r.type === "LOOKUP";
+  // Lookup indexes first, online before the rest: other indexes populate from them, and 4.4
+  // fails an index whose population loses its lookup index to a DROP.
+  const ordered = [...schema.filter(isLookup), ...schema.filter((r) => !isLookup(r))];
+  let replaced = false;
+  for (const record of ordered) {
+    if (replaced && !isLookup(record)) {
+      replaced = false;
+      await session.run("CALL db.awaitIndexes($t)", {
+        t: BigInt(options.indexTimeoutSeconds ?? 3600),
+      });
+    }
+    if (isLookup(record)) {
       const existing = lookups.get(record.entity);
       if (existing === record.name) {
         created++;
         continue;
       }
       if (existing !== undefined) await session.run(`DROP INDEX ${quote(existing)}`);
+      replaced = true;
     }
-    const plan = planSchema(record, target);
+    const plan = planSchema(record, target, header.source?.version);
     const reason = "skip" in plan ? plan.skip : await tryRun(session, plan.statement);
     if (reason === undefined) {
       created++;
       options.onProgress?.({ phase: "schema", done: created, total: schema.length });
+      if ("dropped" in plan && plan.dropped) {
+        const partial = `Neo4j ${target.version} cannot hold ${plan.dropped.join(", ")}`;
+        skipped.push({ name: record.name, reason: partial, partial: true });
+        options.onWarning?.(`Created ${describeSchema(record)} without some options: ${partial}`);
+      }
       continue;
     }
     skipped.push({ name: record.name, reason });

@@ -93,8 +93,12 @@ export async function readSchema(tx: ManagedTransaction | Transaction): Promise<
   return out;
 }
 
-/** What to do with one schema record on a target: run a statement, or skip it and say why. */
-export type SchemaPlan = { statement: string } | { skip: string };
+/**
+ * What to do with one schema record on a target: run a statement, or skip it and say why.
+ * A statement may leave out parts of the item the target cannot hold (an index provider it
+ * does not have, vector settings it does not know); `dropped` then says which.
+ */
+export type SchemaPlan = { statement: string; dropped?: string[] } | { skip: string };
 
 function pattern(entity: EntityType, labelsOrTypes: string[], variable: string): string {
   if (entity === "NODE") {
@@ -142,10 +146,13 @@ const ENTERPRISE_CONSTRAINTS = new Set([
 
 /**
  * Plans the statement that recreates a schema record on a target, or the reason it cannot be.
+ * The statement is rebuilt from the record's structured fields for the target's version, never
+ * replayed from the source's `createStatement`: it runs under Cypher 5 and Cypher 25 alike.
  *
  * @param record The schema record from the backup.
  * @param target The target server.
- * @returns A statement to run, or a reason to skip the item.
+ * @param sourceVersion The Neo4j version that wrote the backup (its header's `source.version`).
+ * @returns A statement to run (with what it leaves out), or a reason to skip the item.
  *
  * @example
  * ```ts
@@ -158,15 +165,78 @@ const ENTERPRISE_CONSTRAINTS = new Set([
  * console.assert("statement" in plan && plan.statement === "CREATE RANGE INDEX `by_name` FOR (n:`Person`) ON (n.`name`)");
  * ```
  */
-export function planSchema(record: SchemaRecord, target: ServerInfo): SchemaPlan {
-  return record.kind === "index" ? planIndex(record, target) : planConstraint(record, target);
+export function planSchema(
+  record: SchemaRecord,
+  target: ServerInfo,
+  sourceVersion?: string,
+): SchemaPlan {
+  return record.kind === "index"
+    ? planIndex(record, target, sourceVersion)
+    : planConstraint(record, target);
 }
 
-function planIndex(r: IndexRecord, target: ServerInfo): SchemaPlan {
+/**
+ * The index providers whose choice matters, with the version that introduced each. Other
+ * types have one provider per version, which the target picks itself.
+ */
+const PROVIDERS: Record<string, [number, number]> = {
+  "text-1.0": [4, 4],
+  "text-2.0": [5, 1],
+  "vector-1.0": [5, 11],
+  "vector-2.0": [5, 18],
+};
+
+/** The provider to ask the target for, or what is dropped because it cannot be. */
+function providerFor(r: IndexRecord, target: ServerInfo): { provider?: string; dropped?: string } {
+  // 2025.x and later ignore the option (Cypher 25 refuses it) and pick their newest provider.
+  if (!r.provider || target.major >= 2025) return {};
+  const since = PROVIDERS[r.provider];
+  if (since && atLeast(target, since[0], since[1])) return { provider: r.provider };
+  return { dropped: `index provider '${r.provider}' (the target's default is used)` };
+}
+
+/** The vector settings Neo4j 5.x knows (5.26; earlier 5.x know fewer). */
+const VECTOR_KEYS_5 = new Set([
+  "vector.dimensions",
+  "vector.similarity_function",
+  "vector.hnsw.m",
+  "vector.hnsw.ef_construction",
+  "vector.quantization.enabled",
+]);
+
+/**
+ * A vector index configuration for the target: 5.x targets get the settings they know, and
+ * 2025's `vector.quantization.type` NONE/BINARY becomes `vector.quantization.enabled` false/true
+ * (the mapping 2025+ itself applies to 5.x indexes).
+ */
+function vectorConfig(config: Properties, target: ServerInfo): {
+  config: Properties;
+  dropped: string[];
+} {
+  if (target.major !== 5) return { config, dropped: [] };
+  const out: Properties = {};
+  const dropped: string[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    const quantization = key === "vector.quantization.type" &&
+      (value === "NONE" || value === "BINARY") && !("vector.quantization.enabled" in config);
+    if (VECTOR_KEYS_5.has(key)) out[key] = value;
+    else if (quantization) out["vector.quantization.enabled"] = value === "BINARY";
+    else dropped.push(`setting '${key}' = ${literal(toLiteral(value))}`);
+  }
+  return { config: out, dropped };
+}
+
+function planIndex(r: IndexRecord, target: ServerInfo, sourceVersion?: string): SchemaPlan {
   const v = r.entity === "NODE" ? "n" : "r";
   const name = quote(r.name);
   const on = pattern(r.entity, r.labelsOrTypes, v);
   const five = atLeast(target, 5, 0);
+  const fromFour = sourceVersion !== undefined && parseInt(sourceVersion, 10) < 5;
+  const { provider, dropped } = providerFor(r, target);
+  const plan = (statement: string, more: string[] = []): SchemaPlan => {
+    const all = [...(dropped ? [dropped] : []), ...more];
+    return all.length ? { statement, dropped: all } : { statement };
+  };
   switch (r.type) {
     case "LOOKUP":
       return {
@@ -176,16 +246,19 @@ function planIndex(r: IndexRecord, target: ServerInfo): SchemaPlan {
       };
     case "RANGE":
     case "BTREE": {
-      const kind = five ? "RANGE" : "BTREE";
-      return { statement: `CREATE ${kind} INDEX ${name} FOR ${on} ON (${props(v, r.properties)})` };
-    }
-    case "TEXT": {
-      const provider = r.provider === "text-2.0" && !atLeast(target, 5, 1) ? undefined : r.provider;
+      // 4.4's planner uses BTREE indexes only; its RANGE indexes exist to prepare for 5.x. So a
+      // 5.x range index becomes a BTREE on 4.4, and a 4.4 index keeps its type there.
+      const kind = five ? "RANGE" : fromFour ? r.type : "BTREE";
+      const config = kind === "BTREE" && r.type === "BTREE" ? optionsClause(r.config) : "";
       return {
-        statement: `CREATE TEXT INDEX ${name} FOR ${on} ON (${props(v, r.properties)})` +
-          optionsClause({}, provider),
+        statement: `CREATE ${kind} INDEX ${name} FOR ${on} ON (${props(v, r.properties)})` + config,
       };
     }
+    case "TEXT":
+      return plan(
+        `CREATE TEXT INDEX ${name} FOR ${on} ON (${props(v, r.properties)})` +
+          optionsClause({}, provider),
+      );
     case "POINT":
       return {
         statement: `CREATE POINT INDEX ${name} FOR ${on} ON (${props(v, r.properties)})` +
@@ -197,14 +270,23 @@ function planIndex(r: IndexRecord, target: ServerInfo): SchemaPlan {
           `CREATE FULLTEXT INDEX ${name} FOR ${on} ON EACH [${props(v, r.properties).join(", ")}]` +
           optionsClause(r.config),
       };
-    case "VECTOR":
+    case "VECTOR": {
       if (!atLeast(target, 5, 15)) {
         return { skip: `vector indexes need Neo4j 5.15 or later (target is ${target.version})` };
       }
-      return {
-        statement: `CREATE VECTOR INDEX ${name} FOR ${on} ON (${props(v, r.properties)})` +
-          optionsClause(r.config),
-      };
+      if (r.entity === "RELATIONSHIP" && !atLeast(target, 5, 18)) {
+        return {
+          skip:
+            `relationship vector indexes need Neo4j 5.18 or later (target is ${target.version})`,
+        };
+      }
+      const vector = vectorConfig(r.config, target);
+      return plan(
+        `CREATE VECTOR INDEX ${name} FOR ${on} ON (${props(v, r.properties)})` +
+          optionsClause(vector.config, provider),
+        vector.dropped,
+      );
+    }
     default:
       return { skip: `index type '${r.type}' is unknown to this version of neo4j-backup` };
   }

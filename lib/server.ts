@@ -42,7 +42,9 @@ export async function serverInfo(driver: Driver, database?: string): Promise<Ser
   const session = driver.session({ database, defaultAccessMode: "READ" });
   try {
     const c = await session.run(
-      "CALL dbms.components() YIELD name, versions, edition RETURN versions[0] AS v, edition",
+      // 2025.x and later list a second component ("Cypher", versions ["5", "25"]).
+      "CALL dbms.components() YIELD name, versions, edition WHERE name = 'Neo4j Kernel' " +
+        "RETURN versions[0] AS v, edition",
     );
     const d = await session.run("CALL db.info() YIELD name RETURN name");
     const version = String(c.records[0].get("v"));

@@ -6,35 +6,43 @@
  * Runs under Deno and Node (only `node:` built-ins).
  *
  * ```sh
- * deno run -A scripts/neo4j_server.ts fetch          # download the jars once (cached)
- * deno run -A scripts/neo4j_server.ts start          # run one until Ctrl-C, print its URI
+ * deno run -A scripts/neo4j_server.ts fetch              # jars, Java, launcher of 5.26 (cached)
+ * deno run -A scripts/neo4j_server.ts fetch all          # ... of every line: 4.4, 5.26, 2026
+ * deno run -A scripts/neo4j_server.ts start 4.4 --tls    # run one until Ctrl-C, print its URI
  * ```
  *
  * @module
  */
 
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { createServer } from "node:net";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { cacheBase, ensureJava, findJava, javaMajor } from "./jdk.ts";
 
-/** The Neo4j lines the harness knows. */
-export type Neo4jLine = "5.26";
+/** The Neo4j lines the harness knows: 4.4 (last 4.x), 5.26 LTS, and the newest calendar release. */
+export type Neo4jLine = "4.4" | "5.26" | "2026";
 
 /** How each line is fetched and launched. */
 interface LineSpec {
   /** Exact Maven version of `org.neo4j:neo4j`. */
   maven: string;
-  /** Major Java version it needs. */
-  java: number;
-  /** Launcher source file in scripts/neo4j/. */
-  launcher: string;
-  /** JVM flags Neo4j's own scripts pass on this line. */
+  /** Java major versions it runs on, preferred first. */
+  java: readonly number[];
+  /** JVM flags Neo4j's own scripts pass on this line (plus what 4.4 needs on Java 17). */
   jvmFlags: string[];
 }
 
@@ -45,14 +53,32 @@ const JVM_FLAGS_17 = [
   "-Dio.netty.tryReflectionSetAccessible=true",
 ];
 
-const LINES: Record<Neo4jLine, LineSpec> = {
+const SPECS: Record<Neo4jLine, LineSpec> = {
+  "4.4": {
+    maven: "4.4.48",
+    // Officially Java 11; on 17 it needs java.lang opened (it reads Throwable.detailMessage).
+    java: [17, 11],
+    jvmFlags: [...JVM_FLAGS_17, "--add-opens=java.base/java.lang=ALL-UNNAMED"],
+  },
   "5.26": {
     maven: "5.26.30",
-    java: 17,
-    launcher: "Launcher.java",
+    java: [17, 21],
     jvmFlags: [...JVM_FLAGS_17, "--enable-native-access=ALL-UNNAMED"],
   },
+  "2026": {
+    maven: "2026.08.1",
+    // Class files target Java 21; 25 is supported from 2025.10 (and is what some images have).
+    java: [21, 25],
+    jvmFlags: [
+      ...JVM_FLAGS_17,
+      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+      "--enable-native-access=ALL-UNNAMED",
+    ],
+  },
 };
+
+/** Every line the harness knows, oldest first. */
+export const KNOWN_LINES: readonly Neo4jLine[] = ["4.4", "5.26", "2026"];
 
 /** The line the tests use by default. */
 export const DEFAULT_LINE: Neo4jLine = "5.26";
@@ -61,7 +87,10 @@ export const DEFAULT_LINE: Neo4jLine = "5.26";
 export interface ServerOptions {
   /** The Neo4j line; default {@link DEFAULT_LINE}. */
   version?: Neo4jLine;
-  /** Serve Bolt over TLS with a self-signed certificate (`bolt+ssc://`). Not wired yet. */
+  /**
+   * Require TLS on Bolt with a fresh self-signed certificate; the URI is then `bolt+ssc://`
+   * and plain `bolt://` connections are refused.
+   */
   tls?: boolean;
   /** JVM heap, default `"768m"`. */
   heap?: string;
@@ -77,11 +106,13 @@ export interface Neo4jServer {
   password: string;
   /** The exact Neo4j version. */
   version: string;
+  /** The line it belongs to. */
+  line: Neo4jLine;
   /** Milliseconds from spawn to readiness. */
   startMs: number;
   /** The JVM's process id. */
   pid: number;
-  /** The server's home folder (store, logs); deleted by `stop()`. */
+  /** The server's home folder (store, logs, certificates); deleted by `stop()`. */
   home: string;
   /** Shuts the server down and deletes its store. Safe to call twice. */
   stop(): Promise<void>;
@@ -89,10 +120,17 @@ export interface Neo4jServer {
 
 const SCRIPTS = dirname(fileURLToPath(import.meta.url));
 
-/** Where the jars and compiled launcher of each version are cached. */
+function specOf(line: Neo4jLine): LineSpec {
+  const spec = SPECS[line];
+  if (!spec) {
+    throw new Error(`Unknown Neo4j line '${line}': known are ${KNOWN_LINES.join(", ")}`);
+  }
+  return spec;
+}
+
+/** Where the jars of each version are cached. */
 export function cacheDir(version: Neo4jLine = DEFAULT_LINE): string {
-  const base = process.env.NEO4J_BACKUP_CACHE ?? join(homedir(), ".cache", "neo4j-backup");
-  return join(base, `neo4j-${LINES[version].maven}`);
+  return join(cacheBase(), `neo4j-${specOf(version).maven}`);
 }
 
 function requireTool(cmd: string, args: string[], what: string): void {
@@ -105,38 +143,24 @@ function requireTool(cmd: string, args: string[], what: string): void {
   }
 }
 
-function javaMajor(javaBin: string): number {
-  const r = spawnSync(javaBin, ["-version"], { encoding: "utf8" });
-  const m = /version "(\d+)(?:\.(\d+))?/.exec(`${r.stderr}${r.stdout}`);
-  if (!m) return 0;
-  return m[1] === "1" ? Number(m[2]) : Number(m[1]);
-}
+export { findJava };
 
-/** Finds a `java` of the major version a line needs: `JAVA_<N>_HOME`, `JAVA_HOME`, then PATH. */
-export function findJava(major: number): string {
-  const candidates = [process.env[`JAVA_${major}_HOME`], process.env.JAVA_HOME]
-    .filter((h): h is string => !!h)
-    .map((h) => join(h, "bin", "java"));
-  candidates.push("java");
-  for (const bin of candidates) {
-    if (bin !== "java" && !existsSync(bin)) continue;
-    if (javaMajor(bin) === major) return bin;
-  }
-  requireTool("java", ["-version"], `Java ${major}`);
-  throw new Error(
-    `Java ${major} is missing: found a different Java. Set JAVA_${major}_HOME to a JDK ${major}`,
-  );
+/**
+ * The `java` a line runs on: the first of its Java versions that is there or can be fetched
+ * (see scripts/jdk.ts).
+ */
+export function javaFor(version: Neo4jLine = DEFAULT_LINE): string {
+  return ensureJava(specOf(version).java);
 }
 
 /**
- * Downloads the classpath of a line into the cache (once) and compiles the launcher.
- * Returns the cache folder.
+ * Downloads the classpath of a line into the cache (once). Returns the cache folder, whose
+ * `lib/` holds the jars.
  */
 export function fetchJars(version: Neo4jLine = DEFAULT_LINE): string {
-  const spec = LINES[version];
+  const spec = specOf(version);
   const dir = cacheDir(version);
   const lib = join(dir, "lib");
-  const classes = join(dir, "classes");
   const marker = join(dir, ".complete");
   if (!existsSync(marker)) {
     requireTool("mvn", ["-v"], "Maven");
@@ -157,17 +181,76 @@ export function fetchJars(version: Neo4jLine = DEFAULT_LINE): string {
       );
     }
     rmSync(lib, { recursive: true, force: true });
-    spawnSync("mv", [tmpLib, lib]);
-    rmSync(classes, { recursive: true, force: true });
-    const javac = join(dirname(findJava(spec.java)), "javac");
-    const c = spawnSync(
-      existsSync(javac) ? javac : "javac",
-      ["-cp", `${lib}/*`, "-d", classes, join(SCRIPTS, "neo4j", spec.launcher)],
-      { stdio: "inherit" },
-    );
-    if (c.status !== 0) throw new Error(`Cannot compile the launcher ${spec.launcher}`);
-    spawnSync("touch", [marker]);
+    renameSync(tmpLib, lib);
+    writeFileSync(marker, "");
   }
+  return dir;
+}
+
+/**
+ * Compiles the launcher (once per version of its source) and returns the folder of its class.
+ * It uses no Neo4j class at compile time, so one class file serves every line and every Java.
+ */
+export function compileLauncher(): string {
+  const source = join(SCRIPTS, "neo4j", "Launcher.java");
+  const hash = createHash("sha256").update(readFileSync(source)).digest("hex").slice(0, 12);
+  const classes = join(cacheBase(), `launcher-${hash}`);
+  if (existsSync(join(classes, "Launcher.class"))) return classes;
+  const javacs = [17, 21, 25, 11]
+    .map((m) => {
+      try {
+        return join(dirname(findJava(m)), "javac");
+      } catch {
+        return "";
+      }
+    })
+    .filter((j) => j && existsSync(j));
+  const javac = javacs[0] ?? "javac";
+  requireTool(javac, ["-version"], "A Java compiler (javac 11 or later)");
+  const tmp = `${classes}.tmp-${process.pid}`;
+  const c = spawnSync(javac, ["--release", "11", "-d", tmp, source], { stdio: "inherit" });
+  if (c.status !== 0) throw new Error(`Cannot compile the launcher '${source}'`);
+  rmSync(classes, { recursive: true, force: true });
+  renameSync(tmp, classes);
+  return classes;
+}
+
+/**
+ * Fetches everything a line needs (jars, a Java, the compiled launcher), once.
+ *
+ * @example
+ * ```ts ignore
+ * for (const line of KNOWN_LINES) console.log(fetchLine(line));
+ * ```
+ */
+export function fetchLine(
+  version: Neo4jLine = DEFAULT_LINE,
+): { dir: string; java: string; classes: string } {
+  const dir = fetchJars(version);
+  return { dir, java: javaFor(version), classes: compileLauncher() };
+}
+
+/** Writes a self-signed key pair where the Bolt SSL policy expects it; returns the folder. */
+function makeCertificate(home: string): string {
+  const dir = join(home, "certificates", "bolt");
+  for (const sub of ["trusted", "revoked"]) mkdirSync(join(dir, sub), { recursive: true });
+  requireTool("openssl", ["version"], "OpenSSL (for the TLS test server's certificate)");
+  const r = spawnSync("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    join(dir, "private.key"),
+    "-out",
+    join(dir, "public.crt"),
+    "-subj",
+    "/CN=localhost",
+    "-days",
+    "2",
+  ], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`Cannot make a self-signed certificate: ${r.stderr.trim()}`);
   return dir;
 }
 
@@ -217,27 +300,31 @@ const running = new Set<Neo4jServer>();
  */
 export async function startServer(options: ServerOptions = {}): Promise<Neo4jServer> {
   const version = options.version ?? DEFAULT_LINE;
-  const spec = LINES[version];
-  if (!spec) {
-    throw new Error(`Unknown Neo4j line '${version}': known are ${Object.keys(LINES).join(", ")}`);
-  }
-  if (options.tls) throw new Error("TLS test servers are not wired yet");
-  const dir = fetchJars(version);
-  const java = findJava(spec.java);
+  const spec = specOf(version);
+  const { dir, java, classes } = fetchLine(version);
   const port = await freePort();
   const password = randomBytes(12).toString("hex");
   const home = await mkdtemp(join(tmpdir(), "neo4j-backup-server-"));
+  let tlsDir: string;
+  try {
+    tlsDir = options.tls ? makeCertificate(home) : "";
+  } catch (e) {
+    rmSync(home, { recursive: true, force: true });
+    throw e;
+  }
   const started = Date.now();
   const child = spawn(java, [
     `-Xmx${options.heap ?? "768m"}`,
     "-XX:+UseSerialGC",
     ...spec.jvmFlags,
+    `-Dneo4j.line=${version}`,
     "-cp",
-    `${join(dir, "classes")}:${join(dir, "lib")}/*`,
+    `${classes}:${join(dir, "lib")}/*`,
     "Launcher",
     home,
     String(port),
     password,
+    ...(tlsDir ? [tlsDir] : []),
   ], { stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.setEncoding("utf8");
@@ -253,10 +340,11 @@ export async function startServer(options: ServerOptions = {}): Promise<Neo4jSer
     throw new Error(`Neo4j ${spec.maven} did not start: ${(e as Error).message}\n${tail}`);
   }
   const server: Neo4jServer = {
-    uri: `bolt://127.0.0.1:${port}`,
+    uri: `${options.tls ? "bolt+ssc" : "bolt"}://127.0.0.1:${port}`,
     username: "neo4j",
     password,
     version: spec.maven,
+    line: version,
     startMs: Date.now() - started,
     pid: child.pid!,
     home,
@@ -310,16 +398,22 @@ export async function stopAll(): Promise<void> {
 }
 
 async function main(args: string[]): Promise<void> {
-  const [command = "start", version = DEFAULT_LINE] = args;
+  const tls = args.includes("--tls");
+  const [command = "start", version = DEFAULT_LINE] = args.filter((a) => a !== "--tls");
   if (command === "fetch") {
-    console.log(fetchJars(version as Neo4jLine));
+    const lines = version === "all" ? KNOWN_LINES : [version as Neo4jLine];
+    for (const line of lines) {
+      const { dir, java } = fetchLine(line);
+      console.log(`Neo4j ${specOf(line).maven}: ${dir} (Java ${javaMajor(java)}: ${java})`);
+    }
     return;
   }
   if (command !== "start") {
-    console.error("usage: neo4j_server.ts fetch|start [5.26]");
+    console.error(`usage: neo4j_server.ts fetch [${KNOWN_LINES.join("|")}|all]`);
+    console.error(`       neo4j_server.ts start [${KNOWN_LINES.join("|")}] [--tls]`);
     process.exit(2);
   }
-  const server = await startServer({ version: version as Neo4jLine });
+  const server = await startServer({ version: version as Neo4jLine, tls });
   console.log(`Neo4j ${server.version} ready in ${server.startMs} ms`);
   console.log(`URI: ${server.uri}  user: ${server.username}  password: ${server.password}`);
   console.log("Press Ctrl-C to stop (the store is deleted).");

