@@ -168,6 +168,8 @@ export class EncoderStream extends TransformStream<BodyRecord, Uint8Array<ArrayB
             edition: record.source.edition,
             database: record.source.database,
           },
+          counts: record.counts &&
+            { nodes: record.counts.nodes, relationships: record.counts.relationships },
         });
     }
   }

@@ -123,6 +123,7 @@ async function* generate(driver: Driver, options: ExportOptions): AsyncGenerator
       tool: `neo4j-backup ${VERSION}`,
       created: new Date().toISOString(),
       source: { version: info.version, edition: info.edition, database: info.database },
+      counts: totals,
     };
     options.onProgress?.({ phase: "schema", done: schema.length, total: schema.length });
     yield* schema;

@@ -116,7 +116,7 @@ export async function importRecords(
     await ensureEmpty(driver, target, options);
     const session = driver.session({ database: target.database, defaultAccessMode: "WRITE" });
     try {
-      const writer = new BatchWriter(session, target, options);
+      const writer = new BatchWriter(session, target, options, header.counts);
       const schema = await writer.consume(reader);
       const { created, skipped } = await applySchema(session, schema, target, header, options);
       return {
@@ -202,8 +202,15 @@ class BatchWriter {
   /** 4.4 targets get zoned DateTimes as epoch seconds (see zoned_datetimes.ts). */
   #zonedDetour: boolean;
 
-  constructor(session: Session, target: ServerInfo, options: ImportOptions) {
+  constructor(
+    session: Session,
+    target: ServerInfo,
+    options: ImportOptions,
+    expected?: HeaderRecord["counts"],
+  ) {
     this.#session = session;
+    this.#nodesTotal = expected?.nodes;
+    this.#relsTotal = expected?.relationships;
     this.#zonedDetour = target.major < 5;
     this.#size = options.batchSize ?? 10_000;
     this.#options = options;

@@ -71,6 +71,11 @@ export interface HeaderRecord {
     /** The database the backup was read from. */
     database: string;
   };
+  /**
+   * The source's node and relationship counts when the export began (from the count store),
+   * so that a reader can show progress and an ETA; the footer has the exact counts.
+   */
+  counts?: { nodes: number; relationships: number };
 }
 
 /** Whether a schema item applies to nodes or to relationships. */
