@@ -6,19 +6,24 @@
  * @module
  */
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Driver } from "neo4j-driver";
 
-/** The shared datasets folder: `../shared/datasets` beside the repository. */
-export const DATASETS = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-  "shared",
-  "datasets",
-);
+/**
+ * The shared datasets folder: `../shared/datasets` beside the repository, found by looking
+ * upwards from here, so the tests compiled into `npm/` for Node find it too.
+ */
+export const DATASETS: string = findDatasets(dirname(fileURLToPath(import.meta.url)));
+
+function findDatasets(from: string): string {
+  for (let dir = dirname(from); dirname(dir) !== dir; dir = dirname(dir)) {
+    const candidate = join(dir, "shared", "datasets");
+    if (existsSync(candidate)) return candidate;
+  }
+  return join(from, "..", "..", "shared", "datasets"); // for the error message of a missing file
+}
 
 /** Reads a file of the datasets folder. */
 export function dataset(path: string): string {

@@ -13,20 +13,28 @@ export { dataset, DATASETS, loadMovies, loadMoviesWithEdgeCases } from "../scrip
 
 export type { Neo4jServer };
 
+/** The servers of a test file, and `ready()`, which resolves once they all run. */
+export type Servers = Neo4jServer[] & { ready(): Promise<void> };
+
 /**
  * Starts `count` fresh servers before the tests of the calling file and stops them after.
- * The returned array is filled once `before` has run.
+ * The returned array is filled once they run: a file's own top-level `before` must begin with
+ * `await servers.ready()`, because Node 20 starts top-level `before` hooks together, not one
+ * after another (Deno runs them in order).
  */
-export function useServers(count: number, options: ServerOptions = {}): Neo4jServer[] {
+export function useServers(count: number, options: ServerOptions = {}): Servers {
   const servers: Neo4jServer[] = [];
-  before(async () => {
-    // One at a time: on 2 cores parallel JVM starts are slower than sequential ones.
-    for (let i = 0; i < count; i++) servers.push(await startServer(options));
-  }, { timeout: 600_000 });
+  let starting: Promise<void> | undefined;
+  const ready = () =>
+    starting ??= (async () => {
+      // One at a time: on 2 cores parallel JVM starts are slower than sequential ones.
+      for (let i = 0; i < count; i++) servers.push(await startServer(options));
+    })();
+  before(ready, { timeout: 600_000 });
   after(async () => {
     await Promise.all(servers.map((s) => s.stop()));
   }, { timeout: 120_000 });
-  return servers;
+  return Object.assign(servers, { ready });
 }
 
 /** A driver for a test server, returning integers as `bigint`. Close it after use. */

@@ -31,6 +31,7 @@ async function loadFixtureSource(driver: Driver): Promise<void> {
 }
 
 before(async () => {
+  await servers.ready();
   original = connect(servers[0]);
   target = connect(servers[1]);
   await loadFixtureSource(original);

@@ -14,6 +14,7 @@ let summary: ImportSummary;
 let bytes = 0;
 
 before(async () => {
+  await servers.ready();
   source = connect(servers[0]);
   target = connect(servers[1]);
   await loadMoviesWithEdgeCases(source);

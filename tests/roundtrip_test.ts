@@ -6,6 +6,7 @@ import { exportBackup } from "../lib/export.ts";
 import { importBackup, importRecords, type ImportSummary } from "../lib/import.ts";
 import { FormatError, RefusedError } from "../lib/errors.ts";
 import type { BackupRecord } from "../lib/records.ts";
+import { VERSION } from "../lib/version.ts";
 import { clear, connect, counts, cypher, useServers } from "./_server.ts";
 import {
   AWKWARD_NAMES,
@@ -24,6 +25,7 @@ let backup: Uint8Array;
 let summary: ImportSummary;
 
 before(async () => {
+  await servers.ready();
   source = connect(servers[0]);
   target = connect(servers[1]);
   await loadTestGraph(source);
@@ -111,6 +113,7 @@ test("the backup is gzip-compressed JSON Lines a person can read", () => {
   const records = lines.map((l) => JSON.parse(l));
   assert.equal(records[0].kind, "header");
   assert.equal(records[0].format, "neo4j-backup");
+  assert.equal(records[0].tool, `neo4j-backup ${VERSION}`);
   assert.equal(records[0].source.edition, "community");
   assert.equal(records.at(-1).kind, "footer");
   assert.equal(records.at(-1).nodes, summary.nodes);

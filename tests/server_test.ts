@@ -91,11 +91,13 @@ test("stopping a server leaves no process and no store behind", async () => {
 });
 
 test("the harness says what is missing when java cannot be found", () => {
-  const script = `import { findJava } from ${
-    JSON.stringify(new URL("../scripts/neo4j_server.ts", import.meta.url).href)
-  };
+  // Deno runs the .ts sources, Node the .js build in npm/.
+  const ts = import.meta.url.endsWith(".ts");
+  const harness = new URL(`../scripts/neo4j_server.${ts ? "ts" : "js"}`, import.meta.url);
+  const script = `import { findJava } from ${JSON.stringify(harness.href)};
 try { findJava(17); } catch (e) { console.log(e.message); }`;
-  const r = spawnSync(process.execPath, ["eval", script], {
+  const evalArgs = ts ? ["eval", script] : ["--input-type=module", "--eval", script];
+  const r = spawnSync(process.execPath, evalArgs, {
     encoding: "utf8",
     env: { PATH: "/nonexistent", HOME: process.env.HOME ?? "/tmp" },
   });
