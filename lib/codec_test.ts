@@ -692,3 +692,36 @@ test("decoder does not mistake a byte order mark or CRLF line ends for a backup"
   );
   await decodeFails(crlf, /^Backup is corrupt: checksum mismatch/);
 });
+
+test("labels and types that look alike once joined stay apart", async () => {
+  const records: BodyRecord[] = [
+    HEADER,
+    { kind: "node", id: 1, labels: ["a\u0000b"], props: {} },
+    { kind: "node", id: 2, labels: ["a", "b"], props: {} },
+    { kind: "node", id: 3, labels: ["a\u0000b"], props: {} },
+    { kind: "node", id: 4, labels: [], props: {} },
+    { kind: "rel", type: "a\u0000b", start: 1, end: 2, props: {} },
+    { kind: "rel", type: "a", start: 2, end: 1, props: { "\u0000": 1n } },
+  ];
+  const back = await decodePlain(await encodePlain(records));
+  assert.deepStrictEqual(back.slice(0, -1), records);
+});
+
+test("gzip levels 1 to 9 all decode; other levels are refused", async () => {
+  const records = sampleRecords();
+  const sizes: number[] = [];
+  for (const level of [1, 5, 9]) {
+    const gz = await bytesOf(
+      encodeBackup(ReadableStream.from(records), { compressionLevel: level }),
+    );
+    sizes.push(gz.length);
+    const back = await collect(decodeBackup(ReadableStream.from([gz])));
+    assert.equal(back.length, records.length + 1);
+  }
+  assert.ok(sizes[0] >= sizes[2], `level 1 (${sizes[0]} B) smaller than level 9 (${sizes[2]} B)`);
+  for (const bad of [0, 10, 2.5, NaN]) {
+    assert.throws(() => encodeBackup(ReadableStream.from(records), { compressionLevel: bad }), {
+      name: "UsageError",
+    });
+  }
+});

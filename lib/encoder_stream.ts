@@ -9,6 +9,7 @@ import { createHash, type Hash } from "node:crypto";
 import { BackupError } from "./errors.ts";
 import type { BodyRecord, FooterRecord } from "./records.ts";
 import { FORMAT_NAME } from "./records.ts";
+import { GzipStream } from "./gzip_stream.ts";
 import { encodeProperties } from "./values.ts";
 
 /** Options for {@link EncoderStream}. */
@@ -51,6 +52,43 @@ const RANK: Record<string, number> = { header: 0, index: 1, constraint: 1, node:
  * ```
  */
 export class EncoderStream extends TransformStream<BodyRecord, Uint8Array<ArrayBuffer>> {
+  /**
+   * Creates an encoder.
+   *
+   * @param options The output chunk size.
+   */
+  constructor(options: EncoderStreamOptions = {}) {
+    let encoder: LineEncoder;
+    super({
+      start: (controller) => {
+        encoder = new LineEncoder((bytes) => controller.enqueue(bytes), options);
+      },
+      transform: (record) => encoder.write(record),
+      flush: () => encoder.finish(),
+    });
+  }
+}
+
+/**
+ * The encoder behind {@link EncoderStream}, push-style: records in through `write`, chunks out
+ * through a callback, without a stream hop per record (the export's fast path).
+ *
+ * @example Encode two records into chunks
+ * ```ts
+ * import { LineEncoder } from "./encoder_stream.ts";
+ * const chunks: Uint8Array[] = [];
+ * const encoder = new LineEncoder((bytes) => chunks.push(bytes));
+ * encoder.write({
+ *   kind: "header", format: "neo4j-backup", version: 1, tool: "example 1.0",
+ *   created: new Date().toISOString(),
+ *   source: { version: "5.26.29", edition: "community", database: "neo4j" },
+ * });
+ * encoder.finish();
+ * console.assert(chunks.length === 2); // the header line, then the footer
+ * ```
+ */
+export class LineEncoder {
+  #out: (bytes: Uint8Array<ArrayBuffer>) => void;
   #chunkSize: number;
   #hash: Hash = createHash("sha256");
   #encoder = new TextEncoder();
@@ -64,20 +102,24 @@ export class EncoderStream extends TransformStream<BodyRecord, Uint8Array<ArrayB
   /**
    * Creates an encoder.
    *
+   * @param out Receives each chunk of bytes.
    * @param options The output chunk size.
    */
-  constructor(options: EncoderStreamOptions = {}) {
-    super({
-      transform: (record, controller) => this.#write(record, controller),
-      flush: (controller) => this.#finish(controller),
-    });
+  constructor(out: (bytes: Uint8Array<ArrayBuffer>) => void, options: EncoderStreamOptions = {}) {
+    this.#out = out;
     this.#chunkSize = options.chunkSize ?? 65536;
   }
 
-  #write(record: BodyRecord, controller: TransformStreamDefaultController<Uint8Array>): void {
+  /**
+   * Encodes one record; hands out a chunk when enough lines are pending.
+   *
+   * @param record The next record.
+   * @throws {BackupError} When the record is out of order or holds a value that cannot be stored.
+   */
+  write(record: BodyRecord): void {
     this.#checkOrder(record);
     this.#pending += this.#line(record) + "\n";
-    if (this.#pending.length >= this.#chunkSize) this.#emit(controller);
+    if (this.#pending.length >= this.#chunkSize) this.#emit();
   }
 
   #checkOrder(record: BodyRecord): void {
@@ -174,16 +216,25 @@ export class EncoderStream extends TransformStream<BodyRecord, Uint8Array<ArrayB
     }
   }
 
-  #emit(controller: TransformStreamDefaultController<Uint8Array>): void {
+  #emit(): void {
     const bytes = this.#encoder.encode(this.#pending);
     this.#pending = "";
-    this.#hash.update(bytes);
-    controller.enqueue(bytes);
+    this.#send(bytes);
   }
 
-  #finish(controller: TransformStreamDefaultController<Uint8Array>): void {
+  #send(bytes: Uint8Array<ArrayBuffer>): void {
+    this.#hash.update(bytes);
+    this.#out(bytes);
+  }
+
+  /**
+   * Hands out the pending lines and the footer.
+   *
+   * @throws {BackupError} When no header was written.
+   */
+  finish(): void {
     if (this.#rank < 0) throw new BackupError("Cannot write a backup without a header");
-    if (this.#pending !== "") this.#emit(controller);
+    if (this.#pending !== "") this.#emit();
     const footer: FooterRecord = {
       kind: "footer",
       nodes: this.#nodes,
@@ -191,7 +242,7 @@ export class EncoderStream extends TransformStream<BodyRecord, Uint8Array<ArrayB
       schema: this.#schema,
       sha256: this.#hash.digest("hex"),
     };
-    controller.enqueue(this.#encoder.encode(JSON.stringify(footer) + "\n"));
+    this.#out(this.#encoder.encode(JSON.stringify(footer) + "\n"));
   }
 }
 
@@ -205,6 +256,8 @@ function checkId(id: unknown, kind: string, field: string): void {
 export interface EncodeBackupOptions extends EncoderStreamOptions {
   /** Gzip the output (the default); `false` writes plain JSON Lines. */
   compress?: boolean;
+  /** The gzip level, 1 (fastest) to 9 (smallest); 5 when omitted. */
+  compressionLevel?: number;
 }
 
 /**
@@ -229,7 +282,7 @@ export function encodeBackup(
   records: ReadableStream<BodyRecord>,
   options: EncodeBackupOptions = {},
 ): ReadableStream<Uint8Array<ArrayBuffer>> {
-  const { compress = true, ...encoderOptions } = options;
+  const { compress = true, compressionLevel, ...encoderOptions } = options;
   const lines = records.pipeThrough(new EncoderStream(encoderOptions));
-  return compress ? lines.pipeThrough(new CompressionStream("gzip")) : lines;
+  return compress ? lines.pipeThrough(new GzipStream(compressionLevel)) : lines;
 }

@@ -29,7 +29,7 @@ import { splitZoned, zonedKeys, zonedSetClause } from "./zoned_datetimes.ts";
 export interface ImportOptions {
   /** The target database; the server's default when omitted. */
   database?: string;
-  /** Nodes or relationships per write transaction (default 10,000). */
+  /** Nodes or relationships per write transaction (default 5,000). */
   batchSize?: number;
   /** Import even when the target already holds data, without asking. */
   allowNonEmpty?: boolean;
@@ -212,7 +212,7 @@ class BatchWriter {
     this.#nodesTotal = expected?.nodes;
     this.#relsTotal = expected?.relationships;
     this.#zonedDetour = target.major < 5;
-    this.#size = options.batchSize ?? 10_000;
+    this.#size = options.batchSize ?? 5_000;
     this.#options = options;
   }
 

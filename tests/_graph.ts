@@ -100,15 +100,32 @@ export const AWKWARD_NAMES = [
 
 const MEGABYTE = "🙂 megabyte ".repeat(80_000);
 
-/** Fills a database with the full test graph and schema. */
-export async function loadTestGraph(driver: Driver): Promise<void> {
-  await cypher(driver, "CREATE (n:Types {k: 'types'}) SET n += $props", { props: TYPED_VALUES });
+/** Options of {@link loadTestData}. */
+export interface TestDataOptions {
+  /**
+   * Let the server build the zoned DateTime in a DST overlap instead of sending it as a
+   * parameter: 4.4 stores such a parameter with the earlier offset (see lib/zoned_datetimes.ts).
+   */
+  serverSideOverlap?: boolean;
+}
+
+/**
+ * Fills a database with the test graph's data, without schema: every property type on a node
+ * and a relationship, awkward names, and the shapes (empty node, self-loop, parallel
+ * relationships, hub, wide node, megabyte string).
+ */
+export async function loadTestData(driver: Driver, options: TestDataOptions = {}): Promise<void> {
+  const { date_time_dst_overlap: _, ...rest } = TYPED_VALUES;
+  const props = options.serverSideOverlap ? rest : TYPED_VALUES;
+  const overlap = options.serverSideOverlap
+    ? " SET x.date_time_dst_overlap = datetime({epochSeconds: 1635643800, timezone: 'Europe/Berlin'})"
+    : "";
+  await cypher(driver, `CREATE (x:Types {k: 'types'}) SET x += $props${overlap}`, { props });
   await cypher(
     driver,
-    "CREATE (n:Types {k: 'on_rel_holder'})-[r:TYPED]->(m:Types {k: 'on_rel_target'}) SET r += $props",
-    {
-      props: TYPED_VALUES,
-    },
+    "CREATE (:Types {k: 'on_rel_holder'})-[x:TYPED]->(:Types {k: 'on_rel_target'}) " +
+      `SET x += $props${overlap}`,
+    { props },
   );
   for (const name of AWKWARD_NAMES) {
     await cypher(
@@ -136,6 +153,11 @@ export async function loadTestGraph(driver: Driver): Promise<void> {
   for (let i = 0; i < 300; i++) wide[`p${i}`] = BigInt(i);
   await cypher(driver, "CREATE (n:Wide {k: 'wide'}) SET n += $wide", { wide });
   await cypher(driver, "CREATE (n:Big {k: 'megabyte', s: $s})", { s: MEGABYTE });
+}
+
+/** Fills a database with the full test graph and schema. */
+export async function loadTestGraph(driver: Driver): Promise<void> {
+  await loadTestData(driver);
   // Schema of every kind Community holds.
   for (
     const s of [

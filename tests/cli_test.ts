@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Buffer } from "node:buffer";
+import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
@@ -334,6 +335,23 @@ test("--no-compress writes plain JSON Lines", async () => {
   assert.equal(JSON.parse(lines[0]).kind, "header");
   assert.deepEqual([footer.kind, footer.nodes, footer.relationships], ["footer", 171, 253]);
   assert.equal(lines.length, 1 + footer.schema + 171 + 253 + 1);
+});
+
+test("-Z picks the gzip level: 1 and 9 both decode to the same lines, 0 writes plain text", async () => {
+  const plain = async (level: string) => {
+    const result = await run(["export", ...as(source()), "-o", "-", "-Z", level, "-q"]);
+    assert.equal(result.code, 0, result.stderr);
+    const bytes = result.stdout;
+    const text = level === "0" ? bytes.toString() : gunzipSync(bytes).toString();
+    return { size: bytes.length, body: text.split("\n").slice(1, -2).join("\n") };
+  };
+  const [fast, small, none] = [await plain("1"), await plain("9"), await plain("0")];
+  assert.equal(fast.body, small.body);
+  assert.equal(none.body, small.body);
+  assert.ok(
+    small.size <= fast.size && fast.size < none.size,
+    JSON.stringify([fast, small, none].map((x) => x.size)),
+  );
 });
 
 test("import loads a backup into an empty target and refuses a non-empty one without --yes", async () => {

@@ -16,6 +16,7 @@ import { startDisplay } from "./display.ts";
 import { toBackupError } from "./failure.ts";
 import {
   COMMON_OPTIONS,
+  commonFlags,
   CONNECTION_OPTIONS,
   type ConnectionFlags,
   connectionFlags,
@@ -36,6 +37,7 @@ const OPTIONS: OptionTable = {
   output: { type: "string", short: "o" },
   force: { type: "boolean", short: "f" },
   "no-compress": { type: "boolean" },
+  "compress-level": { type: "string", short: "Z" },
   "fetch-size": { type: "string" },
 };
 
@@ -47,6 +49,8 @@ export interface ExportFlags {
   yes: boolean;
   force: boolean;
   compress: boolean;
+  /** The gzip level, 1 to 9; `undefined` for the default (5). */
+  compressionLevel?: number;
   /** The output file, `"-"` for stdout, or `undefined` for the default name. */
   output?: string;
   fetchSize?: number;
@@ -78,16 +82,37 @@ export function parseExportArgs(
     throw new UsageError(`Option '--output' needs a value: ${helpHint("export")}`);
   }
   return {
-    help: values.help === true,
-    quiet: values.quiet === true,
-    debug: values.debug === true,
+    ...commonFlags(values),
     yes: values.yes === true,
     force: values.force === true,
-    compress: values["no-compress"] !== true,
+    ...compression(values["no-compress"] === true, values["compress-level"]),
     output: values.output as string | undefined,
     fetchSize: positiveInteger("export", "fetch-size", values["fetch-size"], 1_000_000),
     connection: connectionFlags(values, env),
   };
+}
+
+/** `--no-compress` and `-Z N` (as pg_dump: 0 is none, 9 the smallest), which must agree. */
+function compression(
+  noCompress: boolean,
+  level: string | boolean | undefined,
+): { compress: boolean; compressionLevel?: number } {
+  if (level === undefined) return { compress: !noCompress };
+  const text = String(level).trim();
+  const n = /^\d$/.test(text) ? Number(text) : NaN;
+  if (Number.isNaN(n)) {
+    throw new UsageError(
+      `Invalid value '${level}' for '--compress-level': expected 0 (none) or 1 (fastest) to 9 (smallest); ${
+        helpHint("export")
+      }`,
+    );
+  }
+  if (noCompress && n > 0) {
+    throw new UsageError(
+      `Options '--no-compress' and '--compress-level ${n}' contradict each other: pass one of them`,
+    );
+  }
+  return n === 0 ? { compress: false } : { compress: true, compressionLevel: n };
 }
 
 /**
@@ -132,6 +157,7 @@ export async function runExport(args: string[], context: CommandContext): Promis
       database,
       fetchSize: flags.fetchSize,
       compress: flags.compress,
+      compressionLevel: flags.compressionLevel,
       onProgress: (event) => progress.update(event),
       signal: watch.signal,
     }).pipeThrough(counter);

@@ -25,6 +25,30 @@ export const COMMON_OPTIONS: OptionTable = {
   debug: { type: "boolean" },
 };
 
+/** The flags of {@link COMMON_OPTIONS}, resolved. */
+export interface CommonFlags {
+  help: boolean;
+  quiet: boolean;
+  debug: boolean;
+}
+
+/**
+ * Resolves the flags every command takes.
+ *
+ * @param values The parsed values of {@link parseFlags}.
+ * @returns `help`, `quiet` and `debug`, each `true` only when given.
+ *
+ * @example
+ * ```ts
+ * import { COMMON_OPTIONS, commonFlags, parseFlags } from "./flags.ts";
+ * const { values } = parseFlags("verify", ["-q"], COMMON_OPTIONS);
+ * console.assert(commonFlags(values).quiet && !commonFlags(values).debug);
+ * ```
+ */
+export function commonFlags(values: ParsedFlags["values"]): CommonFlags {
+  return { help: values.help === true, quiet: values.quiet === true, debug: values.debug === true };
+}
+
 /** Options of the commands that talk to a server. */
 export const CONNECTION_OPTIONS: OptionTable = {
   uri: { type: "string", short: "a" },

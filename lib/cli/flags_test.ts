@@ -161,3 +161,28 @@ test("import reads stdin for '-' or no FILE, and verify needs a FILE", () => {
   assert.match(usage(() => parseVerifyArgs([])), /^Missing FILE/);
   assert.equal(parseVerifyArgs(["--help"]).help, true);
 });
+
+test("-Z sets the gzip level as in pg_dump: 0 is none, 1 to 9 levels", () => {
+  assert.equal(parseExportArgs([], noEnv).compressionLevel, undefined);
+  assert.deepEqual(
+    [
+      parseExportArgs(["-Z", "9"], noEnv).compress,
+      parseExportArgs(["-Z9"], noEnv).compressionLevel,
+    ],
+    [true, 9],
+  );
+  assert.equal(parseExportArgs(["--compress-level=1"], noEnv).compressionLevel, 1);
+  const none = parseExportArgs(["-Z", "0"], noEnv);
+  assert.deepEqual([none.compress, none.compressionLevel], [false, undefined]);
+  assert.equal(parseExportArgs(["-Z", "0", "--no-compress"], noEnv).compress, false);
+  for (const bad of ["10", "-1", "fast", "", "5.0"]) {
+    assert.match(
+      usage(() => parseExportArgs([`--compress-level=${bad}`], noEnv)),
+      /^Invalid value '.*' for '--compress-level': expected 0 \(none\) or 1 \(fastest\) to 9/,
+    );
+  }
+  assert.match(
+    usage(() => parseExportArgs(["--no-compress", "-Z", "6"], noEnv)),
+    /^Options '--no-compress' and '--compress-level 6' contradict each other/,
+  );
+});

@@ -48,7 +48,8 @@ Options:
   -o, --output FILE|-      where to write the backup; '-' writes to stdout
   -f, --force              overwrite FILE if it exists (otherwise ask on a terminal, or refuse)
       --no-compress        write plain JSON Lines (.jsonl) instead of gzip
-      --fetch-size N       records fetched per round trip (default: the driver's, 1000)
+  -Z, --compress-level N   gzip level: 1 fastest, 9 smallest, 0 none (default 5)
+      --fetch-size N       records fetched per round trip (default 10000)
 ${COMMON}
 
 ${CONNECTION}
@@ -65,7 +66,7 @@ folder written by the Python neo4j-backup. A target that already holds data is r
 you confirm on a terminal or pass --yes.
 
 Options:
-      --batch-size N       records written per transaction
+      --batch-size N       records written per transaction (default 5000)
 ${COMMON}
 
 ${CONNECTION}

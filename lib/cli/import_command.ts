@@ -21,6 +21,7 @@ import { startDisplay } from "./display.ts";
 import { toBackupError } from "./failure.ts";
 import {
   COMMON_OPTIONS,
+  commonFlags,
   CONNECTION_OPTIONS,
   type ConnectionFlags,
   connectionFlags,
@@ -74,9 +75,7 @@ export function parseImportArgs(
   const { values, positionals } = parseFlags("import", args, OPTIONS);
   noExtraArguments("import", positionals, 1);
   return {
-    help: values.help === true,
-    quiet: values.quiet === true,
-    debug: values.debug === true,
+    ...commonFlags(values),
     yes: values.yes === true,
     input: positionals[0],
     batchSize: positiveInteger("import", "batch-size", values["batch-size"], 1_000_000),

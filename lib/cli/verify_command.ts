@@ -15,7 +15,7 @@ import { writeStdout } from "../runtime/write_stdout.ts";
 import { ByteCountStream } from "./byte_count_stream.ts";
 import type { CommandContext } from "./context.ts";
 import { startDisplay } from "./display.ts";
-import { COMMON_OPTIONS, helpHint, noExtraArguments, parseFlags } from "./flags.ts";
+import { COMMON_OPTIONS, commonFlags, helpHint, noExtraArguments, parseFlags } from "./flags.ts";
 import { helpText } from "./help.ts";
 
 /** The flags of `verify`, resolved. */
@@ -43,18 +43,13 @@ export interface VerifyFlags {
 export function parseVerifyArgs(args: string[]): VerifyFlags {
   const { values, positionals } = parseFlags("verify", args, COMMON_OPTIONS);
   noExtraArguments("verify", positionals, 1);
-  const help = values.help === true;
-  if (!help && positionals.length === 0) {
+  const common = commonFlags(values);
+  if (!common.help && positionals.length === 0) {
     throw new UsageError(
       `Missing FILE: name the backup to check, or '-' for stdin; ${helpHint("verify")}`,
     );
   }
-  return {
-    help,
-    quiet: values.quiet === true,
-    debug: values.debug === true,
-    input: positionals[0],
-  };
+  return { ...common, input: positionals[0] };
 }
 
 /** What a verified backup holds. */

@@ -20,7 +20,7 @@ import type { Properties, SchemaRecord } from "../../lib/records.ts";
 import { readSchema } from "../../lib/schema.ts";
 import { KNOWN_LINES, type Neo4jLine, startServer } from "../../scripts/neo4j_server.ts";
 import { connect, counts, cypher, type Neo4jServer } from "../_server.ts";
-import { AWKWARD_NAMES, collect, fingerprint, streamOf, TYPED_VALUES } from "../_graph.ts";
+import { collect, fingerprint, loadTestData, streamOf, TYPED_VALUES } from "../_graph.ts";
 
 /** Schema every line can hold (4.4 turns the plain indexes into BTREE indexes). */
 const SCHEMA_ALL = [
@@ -99,44 +99,7 @@ function expectedSkips(from: Neo4jLine, to: Neo4jLine): Skip[] {
 
 /** Fills an empty database with the test graph and the schema its line can hold. */
 async function loadGraph(driver: Driver, line: Neo4jLine): Promise<void> {
-  // 4.4 stores a zoned DateTime parameter in a DST overlap with the earlier offset (see
-  // lib/zoned_datetimes.ts), so that one is built by the server there, which keeps the instant.
-  const { date_time_dst_overlap: _, ...rest } = TYPED_VALUES;
-  const props = line === "4.4" ? rest : TYPED_VALUES;
-  const overlap = line === "4.4"
-    ? " SET x.date_time_dst_overlap = datetime({epochSeconds: 1635643800, timezone: 'Europe/Berlin'})"
-    : "";
-  await cypher(driver, `CREATE (x:Types {k: 'types'}) SET x += $props${overlap}`, { props });
-  await cypher(
-    driver,
-    "CREATE (:Types {k: 'on_rel_holder'})-[x:TYPED]->(:Types {k: 'on_rel_target'}) " +
-      `SET x += $props${overlap}`,
-    { props },
-  );
-  for (const name of AWKWARD_NAMES) {
-    const q = "`" + name.replaceAll("`", "``") + "`";
-    await cypher(driver, `CREATE (:${q} {${q}: $name})-[:${q} {${q}: 1}]->(:Awkward:${q})`, {
-      name,
-    });
-  }
-  await cypher(driver, "CREATE ()");
-  await cypher(driver, "CREATE (:Isolated {k: 'isolated'})");
-  await cypher(driver, "CREATE (n:Loop {k: 'loop'})-[:SELF {w: 1}]->(n)");
-  await cypher(
-    driver,
-    `CREATE (a:Par {k: 'pa'}), (b:Par {k: 'pb'})
-     CREATE (a)-[:P {w: 1}]->(b), (a)-[:P {w: 1}]->(b), (a)-[:P {w: 2}]->(b), (b)-[:P]->(a), (a)-[:Q]->(b)`,
-  );
-  await cypher(
-    driver,
-    "CREATE (h:Hub {k: 'hub'}) WITH h UNWIND range(1, 3000) AS i CREATE (h)-[:SPOKE {i: i}]->(:Leaf {i: i})",
-  );
-  const wide: Record<string, bigint> = {};
-  for (let i = 0; i < 300; i++) wide[`p${i}`] = BigInt(i);
-  await cypher(driver, "CREATE (n:Wide {k: 'wide'}) SET n += $wide", { wide });
-  await cypher(driver, "CREATE (:Big {k: 'megabyte', s: $s})", {
-    s: "🙂 megabyte ".repeat(80_000),
-  });
+  await loadTestData(driver, { serverSideOverlap: line === "4.4" });
   await cypher(
     driver,
     "CREATE (:Doc {embedding: [1.0, 2.0, 3.0], other: [0.5, 0.5, 0.5]})-[:SIMILAR {embedding: [3.0, 2.0, 1.0]}]->(:Doc)",
