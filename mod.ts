@@ -35,6 +35,7 @@ export * from "./lib/export.ts";
 export * from "./lib/import.ts";
 export * from "./lib/encoder_stream.ts";
 export * from "./lib/decoder_stream.ts";
+export * from "./lib/gzip_stream.ts";
 export { decodeValue, encodeValue, type JsonValue } from "./lib/values.ts";
 export { type ServerInfo, serverInfo } from "./lib/server.ts";
 export { Extractor, type ExtractorOptions } from "./lib/compat/extractor.ts";

@@ -27,7 +27,8 @@ const RANK: Record<string, number> = { header: 0, index: 1, constraint: 1, node:
 /**
  * Turns a stream of records (header first, then schema items, nodes and relationships) into the
  * bytes of an uncompressed backup, footer included. Pipe the output through
- * `new CompressionStream("gzip")` for a `.jsonl.gz` file, or use {@link encodeBackup}.
+ * `new GzipStream()` (or `new CompressionStream("gzip")`) for a `.jsonl.gz` file, or use
+ * {@link encodeBackup}.
  *
  * The stream errors with a {@link BackupError} when the first record is not a header, when
  * records come out of order, or when it is given a footer (it writes the footer itself).

@@ -182,6 +182,7 @@ class ExportPump {
   cancel(reason: unknown): void {
     this.#cancelled = { reason };
     this.#fail?.(reason);
+    this.#wake?.(); // a paused fallback loop: it sees the cancel and stops
   }
 
   async run(): Promise<void> {
@@ -272,6 +273,10 @@ class ExportPump {
     this.#stream?.pause();
   }
 
+  #throwIfCancelled(): void {
+    if (this.#cancelled) throw this.#cancelled.reason;
+  }
+
   /** The public path, for a driver without `_subscribe`. */
   async #iterate(
     result: Result,
@@ -281,10 +286,11 @@ class ExportPump {
   ): Promise<void> {
     let done = 0;
     for await (const row of result) {
-      if (this.#cancelled) throw this.#cancelled.reason;
+      this.#throwIfCancelled();
       if (!this.#push(map(row))) {
         this.#paused = true;
         await new Promise<void>((wake) => this.#wake = wake);
+        this.#throwIfCancelled();
       }
       if (++done % PROGRESS_EVERY === 0) this.#options.onProgress?.({ phase, done, total });
     }

@@ -36,7 +36,11 @@ export class GzipStream extends TransformStream<Uint8Array, Uint8Array<ArrayBuff
     checkLevel(level);
     let gzip: Gzip;
     let failure: unknown;
-    super({
+    // `cancel` is in the Streams standard and in Deno and Node, but not yet in every TypeScript
+    // lib (the npm build's tsc), hence the widened type instead of a literal passed directly.
+    const transformer: TransformerOf<Uint8Array, Uint8Array<ArrayBuffer>> & {
+      cancel?: (reason: unknown) => void;
+    } = {
       start(controller) {
         gzip = createGzip({ level });
         // zlib hands out views of its own output buffers, never reused once handed out.
@@ -60,9 +64,13 @@ export class GzipStream extends TransformStream<Uint8Array, Uint8Array<ArrayBuff
       cancel() {
         gzip.destroy();
       },
-    });
+    };
+    super(transformer);
   }
 }
+
+/** The `Transformer` type, taken from the constructor because not every lib names it globally. */
+type TransformerOf<I, O> = NonNullable<ConstructorParameters<typeof TransformStream<I, O>>[0]>;
 
 function checkLevel(level: number): void {
   if (!Number.isInteger(level) || level < 1 || level > 9) {

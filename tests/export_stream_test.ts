@@ -113,3 +113,56 @@ test("exportBackup and exportRecords through encodeBackup write the same lines",
   assert.equal(footer(fast).nodes, NODES);
   assert.equal(footer(fast).relationships, NODES / 4);
 });
+
+/**
+ * The driver, as one whose results lack the private `_subscribe` the export reads through: the
+ * export must fall back to the public `for await`.
+ */
+function withoutSubscribe(driver: Driver): Driver {
+  const hide = <T extends object>(target: T, wrap: (key: PropertyKey, value: unknown) => unknown) =>
+    new Proxy(target, {
+      get(t, key) {
+        const value = Reflect.get(t, key, t);
+        return typeof value === "function" ? wrap(key, value.bind(t)) : value;
+      },
+    });
+  const result = (r: object) => hide(r, (key, f) => key === "_subscribe" ? undefined : f);
+  const tx = (t: object) =>
+    hide(
+      t,
+      (key, f) =>
+        key === "run" ? (...a: unknown[]) => result((f as (...a: unknown[]) => object)(...a)) : f,
+    );
+  const session = (s: object) =>
+    hide(
+      s,
+      (key, f) =>
+        key === "beginTransaction"
+          ? async (...a: unknown[]) => tx(await (f as (...a: unknown[]) => Promise<object>)(...a))
+          : f,
+    );
+  return hide(
+    driver,
+    (key, f) =>
+      key === "session"
+        ? (...a: unknown[]) => session((f as (...a: unknown[]) => object)(...a))
+        : f,
+  ) as Driver;
+}
+
+test("without the driver's callback path the export falls back to for await, same lines", async () => {
+  const plain = withoutSubscribe(driver);
+  const events: ProgressEvent[] = [];
+  const reader = exportRecords(plain, { fetchSize: 1000, onProgress: (e) => events.push(e) })
+    .getReader();
+  await reader.read();
+  await wait(1000);
+  const nodesDone = Math.max(0, ...events.filter((e) => e.phase === "nodes").map((e) => e.done));
+  assert.ok(nodesDone <= 5000, `the fallback ran ahead of its reader: ${nodesDone} nodes read`);
+  await reader.cancel();
+  const lines = async (d: Driver) =>
+    gunzipSync(await collect(exportBackup(d))).toString("utf8").split("\n").slice(1, -2).join("\n");
+  assert.ok((await lines(plain)) === (await lines(driver)), "the fallback wrote other lines");
+  for (let i = 0; i < 50 && await otherTransactions() > 0; i++) await wait(100);
+  assert.equal(await otherTransactions(), 0);
+});
