@@ -68,19 +68,8 @@ export function exportRecords(
   driver: Driver,
   options: ExportOptions = {},
 ): ReadableStream<BodyRecord> {
-  let pump: ExportPump;
-  return new ReadableStream<BodyRecord>({
-    start(controller) {
-      pump = new ExportPump(driver, options, (record) => {
-        controller.enqueue(record);
-        return (controller.desiredSize ?? 0) > 0;
-      });
-      // A cancel while the last records go out leaves nothing to close: ignore that.
-      pump.run().then(() => controller.close(), (e) => controller.error(e)).catch(() => {});
-    },
-    pull: () => pump.resume(),
-    cancel: (reason) => pump.cancel(reason),
-  }, new CountQueuingStrategy({ highWaterMark: 2000 }));
+  // Records go out as they are: the queue (2000 records) is what pauses the driver.
+  return pumped<BodyRecord>(driver, options, 2000, (enqueue) => ({ write: enqueue, finish() {} }));
 }
 
 /**
@@ -107,25 +96,51 @@ export function exportBackup(
   options: ExportOptions & { compress?: boolean; compressionLevel?: number } = {},
 ): ReadableStream<Uint8Array> {
   // Records are encoded as the driver hands them over: no stream hop per record.
-  let pump: ExportPump;
-  const lines = new ReadableStream<Uint8Array<ArrayBuffer>>({
-    start(controller) {
-      const encoder = new LineEncoder((bytes) => controller.enqueue(bytes));
-      pump = new ExportPump(driver, options, (record) => {
-        encoder.write(record);
-        return (controller.desiredSize ?? 0) > 0;
-      });
-      pump.run().then(() => {
-        encoder.finish();
-        controller.close();
-      }).catch((e) => controller.error(e));
-    },
-    pull: () => pump.resume(),
-    cancel: (reason) => pump.cancel(reason),
-  }, new CountQueuingStrategy({ highWaterMark: 4 }));
+  // Records are encoded as the driver hands them over: no stream hop per record, and a queue of
+  // a few 64 KiB chunks.
+  const lines = pumped<Uint8Array<ArrayBuffer>>(
+    driver,
+    options,
+    4,
+    (enqueue) => new LineEncoder(enqueue),
+  );
   return (options.compress ?? true)
     ? lines.pipeThrough(new GzipStream(options.compressionLevel))
     : lines;
+}
+
+/** Where {@link pumped} hands each record, and what it calls after the last one. */
+interface RecordSink {
+  write(record: BodyRecord): void;
+  finish(): void;
+}
+
+/**
+ * A stream fed by an {@link ExportPump}: `open` makes the sink that turns records into chunks;
+ * the pump pauses while the stream's queue (`highWaterMark` chunks) is full.
+ */
+function pumped<T>(
+  driver: Driver,
+  options: ExportOptions,
+  highWaterMark: number,
+  open: (enqueue: (chunk: T) => void) => RecordSink,
+): ReadableStream<T> {
+  let pump: ExportPump;
+  return new ReadableStream<T>({
+    start(controller) {
+      const sink = open((chunk) => controller.enqueue(chunk));
+      pump = new ExportPump(driver, options, (record) => {
+        sink.write(record);
+        return (controller.desiredSize ?? 0) > 0;
+      });
+      pump.run().then(() => {
+        sink.finish();
+        controller.close();
+      }).catch((e) => controller.error(e)); // a no-op on a stream already cancelled
+    },
+    pull: () => pump.resume(),
+    cancel: (reason) => pump.cancel(reason),
+  }, new CountQueuingStrategy({ highWaterMark }));
 }
 
 /** The driver's record stream seen through its result observer, which can pause and resume. */
