@@ -29,15 +29,15 @@
  */
 
 export * from "./lib/errors.ts";
-export * from "./lib/records.ts";
-export * from "./lib/progress_event.ts";
-export * from "./lib/export.ts";
-export * from "./lib/import.ts";
-export * from "./lib/encoder_stream.ts";
-export * from "./lib/decoder_stream.ts";
-export * from "./lib/gzip_stream.ts";
-export { decodeValue, encodeValue, type JsonValue } from "./lib/values.ts";
-export { type ServerInfo, serverInfo } from "./lib/server.ts";
+export * from "./lib/format/records.ts";
+export * from "./lib/engine/progress_event.ts";
+export * from "./lib/engine/export.ts";
+export * from "./lib/engine/import.ts";
+export * from "./lib/format/encoder_stream.ts";
+export * from "./lib/format/decoder_stream.ts";
+export * from "./lib/format/gzip_stream.ts";
+export { decodeValue, encodeValue, type JsonValue } from "./lib/format/values.ts";
+export { type ServerInfo, serverInfo } from "./lib/neo4j/server.ts";
 export { Extractor, type ExtractorOptions } from "./lib/compat/extractor.ts";
 export { Importer, type ImporterOptions } from "./lib/compat/importer.ts";
 export {

@@ -388,7 +388,7 @@ function load(l: number[]): string {
   return l.map((x) => x.toFixed(2)).join(" / ");
 }
 
-/** The id map's bytes at `nodes` dense ids (lib/id_map.ts: 64 Ki-entry pages of 8 bytes). */
+/** The id map's bytes at `nodes` dense ids (lib/engine/id_map.ts: 64 Ki-entry pages of 8 bytes). */
 export function idMapBytes(nodes: number): number {
   return Math.ceil(nodes / 65536) * 65536 * 8;
 }

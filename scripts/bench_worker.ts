@@ -22,9 +22,9 @@ import { open } from "node:fs/promises";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import neo4j, { type Driver, type ManagedTransaction, type Session } from "neo4j-driver";
-import { exportBackup } from "../lib/export.ts";
-import { importBackup } from "../lib/import.ts";
-import type { Properties } from "../lib/records.ts";
+import { exportBackup } from "../lib/engine/export.ts";
+import { importBackup } from "../lib/engine/import.ts";
+import type { Properties } from "../lib/format/records.ts";
 
 /** The labels of the graph: node `i` has `LABELS[i % 4]`, and every fifth node also `Active`. */
 export const LABELS = ["Person", "Company", "Product", "Place"] as const;
@@ -157,7 +157,7 @@ export interface WorkerResult {
 
 function connect(params: WorkerParams): Driver {
   const password = process.env.BENCH_PASSWORD ?? "";
-  // The same driver configuration as lib/connect.ts.
+  // The same driver configuration as lib/cli/connect.ts.
   return neo4j.driver(params.uri, neo4j.auth.basic(params.username, password), {
     useBigInt: true,
     logging: { level: "error", logger: () => {} },

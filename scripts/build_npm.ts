@@ -147,8 +147,7 @@ const IMPORT_META_SHIM = `interface ImportMeta {
 const BIN = `#!/usr/bin/env node
 // The neo4j-backup command for Node (written by scripts/build_npm.ts).
 import { main } from "../cli.js";
-import { args } from "../lib/runtime/args.js";
-import { exit } from "../lib/runtime/exit.js";
+import { args, exit } from "../lib/runtime/process.js";
 
 exit(await main(args()));
 `;

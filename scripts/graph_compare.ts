@@ -6,8 +6,8 @@
  */
 
 import type { Driver } from "neo4j-driver";
-import type { Properties, PropertyValue } from "../lib/records.ts";
-import { encodeValue } from "../lib/values.ts";
+import type { Properties, PropertyValue } from "../lib/format/records.ts";
+import { encodeValue } from "../lib/format/values.ts";
 
 async function cypher(driver: Driver, query: string): Promise<Record<string, unknown>[]> {
   return (await driver.executeQuery(query)).records.map((r) => r.toObject());

@@ -7,7 +7,7 @@
  */
 
 import neo4j, { type Driver } from "neo4j-driver";
-import type { Properties } from "../lib/records.ts";
+import type { Properties } from "../lib/format/records.ts";
 import { cypher } from "./_server.ts";
 
 export { catalog, fingerprint } from "../scripts/graph_compare.ts";
@@ -104,7 +104,7 @@ const MEGABYTE = "🙂 megabyte ".repeat(80_000);
 export interface TestDataOptions {
   /**
    * Let the server build the zoned DateTime in a DST overlap instead of sending it as a
-   * parameter: 4.4 stores such a parameter with the earlier offset (see lib/zoned_datetimes.ts).
+   * parameter: 4.4 stores such a parameter with the earlier offset (see lib/neo4j/zoned_datetimes.ts).
    */
   serverSideOverlap?: boolean;
 }

@@ -8,7 +8,7 @@ import type { DateTime, Driver } from "neo4j-driver";
 import { Extractor } from "../lib/compat/extractor.ts";
 import { Importer } from "../lib/compat/importer.ts";
 import { RefusedError } from "../lib/errors.ts";
-import type { Properties } from "../lib/records.ts";
+import type { Properties } from "../lib/format/records.ts";
 import { clear, connect, counts, cypher, useServers } from "./_server.ts";
 import { fingerprint } from "./_graph.ts";
 

@@ -2,10 +2,10 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import type { Driver } from "neo4j-driver";
-import { exportBackup } from "../lib/export.ts";
-import { importBackup, importRecords, type ImportSummary } from "../lib/import.ts";
+import { exportBackup } from "../lib/engine/export.ts";
+import { importBackup, importRecords, type ImportSummary } from "../lib/engine/import.ts";
 import { FormatError, RefusedError } from "../lib/errors.ts";
-import type { BackupRecord } from "../lib/records.ts";
+import type { BackupRecord } from "../lib/format/records.ts";
 import { VERSION } from "../lib/version.ts";
 import { clear, connect, counts, cypher, useServers } from "./_server.ts";
 import {

@@ -4,12 +4,12 @@
  * @module
  */
 
-import { connect } from "../connect.ts";
+import { connect } from "./connect.ts";
 import { UsageError } from "../errors.ts";
-import { exportBackup } from "../export.ts";
-import { formatSummary, type ProgressReporter } from "../progress.ts";
-import { stdout } from "../runtime/stdout.ts";
-import { writeStdout } from "../runtime/write_stdout.ts";
+import { exportBackup } from "../engine/export.ts";
+import { formatSummary, type ProgressReporter } from "./progress.ts";
+import { stdout } from "../runtime/stdio.ts";
+import { writeStdout } from "../runtime/stdio.ts";
 import { ByteCountStream } from "./byte_count_stream.ts";
 import type { CommandContext } from "./context.ts";
 import { startDisplay } from "./display.ts";

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { classifyError, type ErrorContext } from "../connect.ts";
+import { classifyError, type ErrorContext } from "./connect.ts";
 import type { BackupError } from "../errors.ts";
-import { PromptCancelled } from "../runtime/prompt_cancelled.ts";
+import { PromptCancelled } from "../runtime/terminal.ts";
 import { Interrupted } from "./interrupt.ts";
 
 /**

@@ -6,15 +6,20 @@
  */
 
 import { isLegacyBackup, readLegacyBackup } from "../compat/legacy_reader.ts";
-import { connect } from "../connect.ts";
+import { connect } from "./connect.ts";
 import { FormatError, UsageError } from "../errors.ts";
-import { importBackup, type ImportOptions, importRecords, type ImportSummary } from "../import.ts";
-import { formatCount, formatSummary, type ProgressReporter } from "../progress.ts";
-import { confirm } from "../runtime/confirm.ts";
-import { openRead } from "../runtime/open_read.ts";
-import { pathKind } from "../runtime/path_kind.ts";
-import { stdin } from "../runtime/stdin.ts";
-import { writeStdout } from "../runtime/write_stdout.ts";
+import {
+  importBackup,
+  type ImportOptions,
+  importRecords,
+  type ImportSummary,
+} from "../engine/import.ts";
+import { formatCount, formatSummary, type ProgressReporter } from "./progress.ts";
+import { confirm } from "../runtime/terminal.ts";
+import { openRead } from "../runtime/files.ts";
+import { pathKind } from "../runtime/files.ts";
+import { stdin } from "../runtime/stdio.ts";
+import { writeStdout } from "../runtime/stdio.ts";
 import { ByteCountStream } from "./byte_count_stream.ts";
 import type { CommandContext } from "./context.ts";
 import { startDisplay } from "./display.ts";

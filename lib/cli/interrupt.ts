@@ -6,8 +6,8 @@
  */
 
 import { BackupError } from "../errors.ts";
-import { exit } from "../runtime/exit.ts";
-import { onInterrupt } from "../runtime/on_interrupt.ts";
+import { exit } from "../runtime/process.ts";
+import { onInterrupt } from "../runtime/process.ts";
 
 /** The exit code of an interrupted run, as shells report a death by SIGINT. */
 export const INTERRUPTED_EXIT_CODE = 130;

@@ -6,13 +6,13 @@
  */
 
 import { UsageError } from "../errors.ts";
-import { useColor } from "../progress.ts";
-import { env } from "../runtime/env.ts";
-import { isTerminal } from "../runtime/is_terminal.ts";
-import { setTitle } from "../runtime/set_title.ts";
-import { terminalWidth } from "../runtime/terminal_width.ts";
-import { writeStderr } from "../runtime/write_stderr.ts";
-import { writeStdout } from "../runtime/write_stdout.ts";
+import { useColor } from "./progress.ts";
+import { env } from "../runtime/process.ts";
+import { isTerminal } from "../runtime/terminal.ts";
+import { setTitle } from "../runtime/process.ts";
+import { terminalWidth } from "../runtime/terminal.ts";
+import { writeStderr } from "../runtime/stdio.ts";
+import { writeStdout } from "../runtime/stdio.ts";
 import { VERSION } from "../version.ts";
 import type { CommandContext } from "./context.ts";
 import { runExport } from "./export_command.ts";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FormatError } from "../errors.ts";
-import { PromptCancelled } from "../runtime/prompt_cancelled.ts";
+import { PromptCancelled } from "../runtime/terminal.ts";
 import { describeError } from "./main.ts";
 import { toBackupError } from "./failure.ts";
 import { Interrupted } from "./interrupt.ts";

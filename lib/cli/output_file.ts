@@ -6,11 +6,11 @@
  */
 
 import { FileError, RefusedError } from "../errors.ts";
-import { confirm } from "../runtime/confirm.ts";
-import { openWrite } from "../runtime/open_write.ts";
-import { pathKind } from "../runtime/path_kind.ts";
-import { removeFile } from "../runtime/remove_file.ts";
-import { renameFile } from "../runtime/rename_file.ts";
+import { confirm } from "../runtime/terminal.ts";
+import { openWrite } from "../runtime/files.ts";
+import { pathKind } from "../runtime/files.ts";
+import { removeFile } from "../runtime/files.ts";
+import { renameFile } from "../runtime/files.ts";
 
 /** The suffix of the file a backup is written to before it is complete. */
 export const PARTIAL_SUFFIX = ".partial";

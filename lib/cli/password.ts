@@ -4,9 +4,9 @@
  * @module
  */
 
-import { redactUri } from "../connect.ts";
+import { redactUri } from "./connect.ts";
 import { UsageError } from "../errors.ts";
-import { promptPassword } from "../runtime/prompt_password.ts";
+import { promptPassword } from "../runtime/terminal.ts";
 import type { ConnectionFlags } from "./flags.ts";
 
 /**

@@ -5,13 +5,13 @@
  * @module
  */
 
-import { decodeBackup } from "../decoder_stream.ts";
+import { decodeBackup } from "../format/decoder_stream.ts";
 import { FormatError, UsageError } from "../errors.ts";
-import { formatBytes, formatCount, plural, type ProgressReporter } from "../progress.ts";
-import type { BackupRecord, FooterRecord, HeaderRecord } from "../records.ts";
-import { openRead } from "../runtime/open_read.ts";
-import { stdin } from "../runtime/stdin.ts";
-import { writeStdout } from "../runtime/write_stdout.ts";
+import { formatBytes, formatCount, plural, type ProgressReporter } from "./progress.ts";
+import type { BackupRecord, FooterRecord, HeaderRecord } from "../format/records.ts";
+import { openRead } from "../runtime/files.ts";
+import { stdin } from "../runtime/stdio.ts";
+import { writeStdout } from "../runtime/stdio.ts";
 import { ByteCountStream } from "./byte_count_stream.ts";
 import type { CommandContext } from "./context.ts";
 import { startDisplay } from "./display.ts";

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { Driver } from "neo4j-driver";
 import { FileError, RefusedError } from "../errors.ts";
-import { exportBackup } from "../export.ts";
+import { exportBackup } from "../engine/export.ts";
 
 /** Options of {@link Extractor}, named as the Python tool named them. */
 export interface ExtractorOptions {

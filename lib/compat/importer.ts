@@ -11,7 +11,12 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { Driver } from "neo4j-driver";
 import { FileError } from "../errors.ts";
-import { importBackup, type ImportOptions, importRecords, type ImportSummary } from "../import.ts";
+import {
+  importBackup,
+  type ImportOptions,
+  importRecords,
+  type ImportSummary,
+} from "../engine/import.ts";
 import { backupFileName } from "./extractor.ts";
 import { isLegacyBackup, readLegacyBackup } from "./legacy_reader.ts";
 

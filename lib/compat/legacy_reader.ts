@@ -11,14 +11,14 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { FileError, FormatError } from "../errors.ts";
-import { FORMAT_NAME, FORMAT_VERSION } from "../records.ts";
+import { FORMAT_NAME, FORMAT_VERSION } from "../format/records.ts";
 import type {
   BackupRecord,
   ConstraintRecord,
   HeaderRecord,
   NodeRecord,
   RelationshipRecord,
-} from "../records.ts";
+} from "../format/records.ts";
 import {
   decodeLegacyProperties,
   type LegacyJson,

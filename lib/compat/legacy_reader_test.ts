@@ -7,7 +7,12 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import neo4j from "neo4j-driver";
 import { FileError, FormatError } from "../errors.ts";
-import type { BackupRecord, NodeRecord, Properties, RelationshipRecord } from "../records.ts";
+import type {
+  BackupRecord,
+  NodeRecord,
+  Properties,
+  RelationshipRecord,
+} from "../format/records.ts";
 import { isLegacyBackup, LEGACY_TOOL, readLegacyBackup } from "./legacy_reader.ts";
 import {
   decodeLegacyProperties,

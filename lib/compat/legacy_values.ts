@@ -9,7 +9,7 @@
 
 import neo4j from "neo4j-driver";
 import { FormatError } from "../errors.ts";
-import type { Properties, PropertyValue, ScalarValue } from "../records.ts";
+import type { Properties, PropertyValue, ScalarValue } from "../format/records.ts";
 
 /** A JSON value as {@link parseLegacyJson} returns it: integers are `bigint`, floats `number`. */
 export type LegacyJson =

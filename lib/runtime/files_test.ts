@@ -5,12 +5,12 @@ import { Buffer } from "node:buffer";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileError } from "../errors.ts";
-import { fileError } from "./_file_error.ts";
-import { openRead } from "./open_read.ts";
-import { openWrite } from "./open_write.ts";
-import { pathKind } from "./path_kind.ts";
-import { removeFile } from "./remove_file.ts";
-import { renameFile } from "./rename_file.ts";
+import { fileError } from "./files.ts";
+import { openRead } from "./files.ts";
+import { openWrite } from "./files.ts";
+import { pathKind } from "./files.ts";
+import { removeFile } from "./files.ts";
+import { renameFile } from "./files.ts";
 
 function withTempDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
   return async () => {

@@ -14,7 +14,7 @@ import type {
   Properties,
   PropertyValue,
   SchemaRecord,
-} from "./records.ts";
+} from "../format/records.ts";
 import { atLeast, type ServerInfo } from "./server.ts";
 
 type Row = Record<string, unknown>;

@@ -7,10 +7,10 @@
  */
 
 import type { Driver, ManagedTransaction, Session } from "neo4j-driver";
-import { labelPattern, quote } from "./cypher.ts";
-import { decodeBackup } from "./decoder_stream.ts";
-import { DatabaseError, FormatError, RefusedError } from "./errors.ts";
-import { toNumber } from "./export.ts";
+import { labelPattern, quote } from "../neo4j/cypher.ts";
+import { decodeBackup } from "../format/decoder_stream.ts";
+import { DatabaseError, FormatError, RefusedError } from "../errors.ts";
+import { toNumber } from "../neo4j/integers.ts";
 import { IdMap } from "./id_map.ts";
 import type { ProgressEvent } from "./progress_event.ts";
 import type {
@@ -20,10 +20,10 @@ import type {
   Properties,
   RelationshipRecord,
   SchemaRecord,
-} from "./records.ts";
-import { describeSchema, planSchema } from "./schema.ts";
-import { type ServerInfo, serverInfo } from "./server.ts";
-import { splitZoned, zonedKeys, zonedSetClause } from "./zoned_datetimes.ts";
+} from "../format/records.ts";
+import { describeSchema, planSchema } from "../neo4j/schema.ts";
+import { type ServerInfo, serverInfo } from "../neo4j/server.ts";
+import { splitZoned, zonedKeys, zonedSetClause } from "../neo4j/zoned_datetimes.ts";
 
 /** Options of {@link importRecords} and {@link importBackup}. */
 export interface ImportOptions {

@@ -6,7 +6,7 @@
  */
 
 import { createHash, type Hash } from "node:crypto";
-import { BackupError, FormatError } from "./errors.ts";
+import { BackupError, FormatError } from "../errors.ts";
 import type {
   BackupRecord,
   ConstraintRecord,

@@ -13,8 +13,8 @@ import {
   ConnectionError,
   DatabaseError,
   UsageError,
-} from "./errors.ts";
-import { VERSION } from "./version.ts";
+} from "../errors.ts";
+import { VERSION } from "../version.ts";
 
 /** The URI schemes the driver understands; `+s` verifies TLS, `+ssc` accepts self-signed. */
 export const URI_SCHEMES = ["neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"];

@@ -10,7 +10,7 @@ import {
   DatabaseError,
   FileError,
   UsageError,
-} from "./errors.ts";
+} from "../errors.ts";
 
 /** A port on 127.0.0.1 that nothing listens on. */
 function closedPort(): Promise<number> {

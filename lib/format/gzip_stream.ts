@@ -7,7 +7,7 @@
  */
 
 import { createGzip, type Gzip } from "node:zlib";
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../errors.ts";
 
 /** The compression level of a backup when none is given: fast, and 1 % larger than level 6. */
 export const DEFAULT_COMPRESSION_LEVEL = 5;

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import neo4j from "neo4j-driver";
 import { decodeBackup, DecoderStream } from "./decoder_stream.ts";
 import { encodeBackup, EncoderStream } from "./encoder_stream.ts";
-import { BackupError, FileError, FormatError } from "./errors.ts";
+import { BackupError, FileError, FormatError } from "../errors.ts";
 import type {
   BackupRecord,
   BodyRecord,

@@ -11,7 +11,7 @@
 import neo4j from "neo4j-driver";
 import type { DateTime } from "neo4j-driver";
 import { quote } from "./cypher.ts";
-import type { Properties, PropertyValue } from "./records.ts";
+import type { Properties, PropertyValue } from "../format/records.ts";
 
 /** A DateTime as the target rebuilds it: epoch seconds, nanoseconds and a zone or offset. */
 export interface ZonedParts {

@@ -21,7 +21,7 @@ import type {
   Time,
 } from "neo4j-driver";
 import { Buffer } from "node:buffer";
-import { BackupError, FormatError } from "./errors.ts";
+import { BackupError, FormatError } from "../errors.ts";
 import type { Properties, PropertyValue, ScalarValue } from "./records.ts";
 
 /** A value JSON can hold: what {@link encodeValue} produces and `JSON.parse` returns. */

@@ -5,21 +5,20 @@
  * @module
  */
 
-import type {
-  Driver,
-  Integer,
-  Record as Neo4jRecord,
-  Result,
-  Session,
-  Transaction,
-} from "neo4j-driver";
-import { LineEncoder } from "./encoder_stream.ts";
-import { GzipStream } from "./gzip_stream.ts";
+import type { Driver, Record as Neo4jRecord, Result, Session, Transaction } from "neo4j-driver";
+import { LineEncoder } from "../format/encoder_stream.ts";
+import { GzipStream } from "../format/gzip_stream.ts";
 import type { ProgressEvent } from "./progress_event.ts";
-import { type BodyRecord, FORMAT_NAME, FORMAT_VERSION, type Properties } from "./records.ts";
-import { readSchema } from "./schema.ts";
-import { serverInfo } from "./server.ts";
-import { VERSION } from "./version.ts";
+import {
+  type BodyRecord,
+  FORMAT_NAME,
+  FORMAT_VERSION,
+  type Properties,
+} from "../format/records.ts";
+import { readSchema } from "../neo4j/schema.ts";
+import { serverInfo } from "../neo4j/server.ts";
+import { toNumber } from "../neo4j/integers.ts";
+import { VERSION } from "../version.ts";
 
 /** Options of {@link exportRecords} and {@link exportBackup}. */
 export interface ExportOptions {
@@ -37,13 +36,6 @@ const NODES = "MATCH (n) RETURN id(n) AS i, labels(n) AS l, properties(n) AS p";
 const RELS =
   "MATCH ()-[r]->() RETURN type(r) AS t, id(startNode(r)) AS s, id(endNode(r)) AS e, properties(r) AS p";
 const PROGRESS_EVERY = 5000;
-
-/** A driver integer (`bigint`, `Integer` or number) as a JS number. */
-export function toNumber(v: unknown): number {
-  if (typeof v === "number") return v;
-  if (typeof v === "bigint") return Number(v);
-  return (v as Integer).toNumber();
-}
 
 /**
  * Streams a database as backup records: the header, the schema, every node, every relationship

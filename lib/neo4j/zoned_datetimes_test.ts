@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import neo4j from "neo4j-driver";
-import type { Properties } from "./records.ts";
+import type { Properties } from "../format/records.ts";
 import { splitZoned, zonedKeys, zonedSetClause } from "./zoned_datetimes.ts";
 
 const { DateTime, Date: Neo4jDate } = neo4j.types;

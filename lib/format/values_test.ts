@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import neo4j from "neo4j-driver";
-import { BackupError, FormatError } from "./errors.ts";
+import { BackupError, FormatError } from "../errors.ts";
 import type { Properties, PropertyValue } from "./records.ts";
 import {
   decodeProperties,

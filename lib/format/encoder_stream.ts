@@ -6,7 +6,7 @@
  */
 
 import { createHash, type Hash } from "node:crypto";
-import { BackupError } from "./errors.ts";
+import { BackupError } from "../errors.ts";
 import type { BodyRecord, FooterRecord } from "./records.ts";
 import { FORMAT_NAME } from "./records.ts";
 import { GzipStream } from "./gzip_stream.ts";

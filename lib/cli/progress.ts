@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ProgressEvent } from "./progress_event.ts";
+import type { ProgressEvent } from "../engine/progress_event.ts";
 
 export type { ProgressEvent };
 

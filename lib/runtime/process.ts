@@ -1,0 +1,97 @@
+/**
+ * The process: arguments, environment, exit, Ctrl-C and the process title. The only place
+ * besides `terminal.ts`, `stdio.ts` and `files.ts` that touches the runtime.
+ *
+ * @module
+ */
+
+import process from "node:process";
+
+/**
+ * Returns the arguments after the program (and script) name.
+ *
+ * @returns The arguments, e.g. `["export", "-o", "backup.jsonl.gz"]`.
+ *
+ * @example Read the arguments
+ * ```ts
+ * import { args } from "./process.ts";
+ * console.log(args().length);
+ * ```
+ */
+export function args(): string[] {
+  return process.argv.slice(2);
+}
+
+/**
+ * Reads one environment variable.
+ *
+ * @param name The variable's name, e.g. `NEO4J_URI`.
+ * @returns Its value, or `undefined` when it is not set.
+ *
+ * @example Read a variable
+ * ```ts
+ * import { env } from "./process.ts";
+ * const uri = env("NEO4J_URI") ?? "neo4j://localhost:7687";
+ * console.log(uri);
+ * ```
+ */
+export function env(name: string): string | undefined {
+  return process.env[name];
+}
+
+/**
+ * Ends the process with an exit code.
+ *
+ * @param code The exit code, 0 for success.
+ * @returns Never.
+ *
+ * @example Exit with a usage error
+ * ```ts ignore
+ * import { exit } from "./process.ts";
+ * exit(2);
+ * ```
+ */
+export function exit(code: number): never {
+  return process.exit(code);
+}
+
+/**
+ * Calls `handler` on each SIGINT instead of ending the process, until the returned function
+ * is called.
+ *
+ * @param handler Called once per SIGINT.
+ * @returns A function that removes the handler again.
+ *
+ * @example Clean up on Ctrl-C
+ * ```ts
+ * import { onInterrupt } from "./process.ts";
+ * const off = onInterrupt(() => console.error("interrupted"));
+ * off();
+ * ```
+ */
+export function onInterrupt(handler: () => void): () => void {
+  process.on("SIGINT", handler);
+  return () => {
+    process.off("SIGINT", handler);
+  };
+}
+
+/**
+ * Sets the process title. Where the runtime supports it this also hides the original
+ * arguments (which may hold a password given with `-p`) from process listings.
+ *
+ * @param title The new title; never put a secret in it.
+ *
+ * @example Name the process after the command
+ * ```ts
+ * import { setTitle } from "./process.ts";
+ * setTitle("neo4j-backup export");
+ * ```
+ */
+export function setTitle(title: string): void {
+  try {
+    process.title = title;
+  } catch {
+    // Some runtimes refuse; the title is cosmetic.
+  }
+}
