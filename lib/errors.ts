@@ -54,9 +54,10 @@ export class BackupError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UsageError } from "./errors.ts";
  * const e = new UsageError("Unknown option '--frobnicate': see 'neo4j-backup --help'");
- * console.assert(e.exitCode === 2);
+ * assert.equal(e.exitCode, 2);
  * ```
  */
 export class UsageError extends BackupError {
@@ -73,8 +74,9 @@ export class UsageError extends BackupError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ConnectionError } from "./errors.ts";
- * console.assert(new ConnectionError("Cannot connect").exitCode === 3);
+ * assert.equal(new ConnectionError("Cannot connect").exitCode, 3);
  * ```
  */
 export class ConnectionError extends BackupError {
@@ -91,8 +93,9 @@ export class ConnectionError extends BackupError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AuthenticationError } from "./errors.ts";
- * console.assert(new AuthenticationError("Wrong password").exitCode === 4);
+ * assert.equal(new AuthenticationError("Wrong password").exitCode, 4);
  * ```
  */
 export class AuthenticationError extends BackupError {
@@ -110,8 +113,9 @@ export class AuthenticationError extends BackupError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DatabaseError } from "./errors.ts";
- * console.assert(new DatabaseError("Database 'x' does not exist").exitCode === 5);
+ * assert.equal(new DatabaseError("Database 'x' does not exist").exitCode, 5);
  * ```
  */
 export class DatabaseError extends BackupError {
@@ -129,9 +133,11 @@ export class DatabaseError extends BackupError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FormatError } from "./errors.ts";
  * const e = new FormatError("Cannot parse line 12: unexpected end of JSON", { line: 12 });
- * console.assert(e.line === 12 && e.exitCode === 6);
+ * assert.equal(e.line, 12);
+ * assert.equal(e.exitCode, 6);
  * ```
  */
 export class FormatError extends BackupError {
@@ -162,8 +168,9 @@ export class FormatError extends BackupError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FileError } from "./errors.ts";
- * console.assert(new FileError("File 'x' not found").exitCode === 7);
+ * assert.equal(new FileError("File 'x' not found").exitCode, 7);
  * ```
  */
 export class FileError extends BackupError {
@@ -180,8 +187,9 @@ export class FileError extends BackupError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RefusedError } from "./errors.ts";
- * console.assert(new RefusedError("Target database is not empty").exitCode === 8);
+ * assert.equal(new RefusedError("Target database is not empty").exitCode, 8);
  * ```
  */
 export class RefusedError extends BackupError {

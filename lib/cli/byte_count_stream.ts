@@ -9,12 +9,13 @@
  *
  * @example Count bytes
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ByteCountStream } from "./byte_count_stream.ts";
  * const counter = new ByteCountStream();
  * await ReadableStream.from([new Uint8Array(3), new Uint8Array(4)])
  *   .pipeThrough(counter)
  *   .pipeTo(new WritableStream());
- * console.assert(counter.bytes === 7);
+ * assert.equal(counter.bytes, 7);
  * ```
  */
 export class ByteCountStream extends TransformStream<Uint8Array, Uint8Array> {

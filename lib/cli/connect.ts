@@ -109,13 +109,14 @@ export interface ErrorContext {
  *
  * @example Classify a refused connection
  * ```ts
+ * import assert from "node:assert/strict";
  * import neo4j from "neo4j-driver";
  * import { classifyError } from "./connect.ts";
  * const driver = neo4j.driver("bolt://127.0.0.1:1", neo4j.auth.basic("neo4j", "x"));
  * try {
  *   await driver.verifyConnectivity();
  * } catch (e) {
- *   console.assert(classifyError(e, { uri: "bolt://127.0.0.1:1" }).exitCode === 3);
+ *   assert.equal(classifyError(e, { uri: "bolt://127.0.0.1:1" }).exitCode, 3);
  * } finally {
  *   await driver.close();
  * }
@@ -239,8 +240,9 @@ function classifyNetwork(error: unknown, context: ErrorContext): BackupError | u
  *
  * @example Complete a bare address
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizeUri } from "./connect.ts";
- * console.assert(normalizeUri("db.example.com:7687") === "neo4j://db.example.com:7687");
+ * assert.equal(normalizeUri("db.example.com:7687"), "neo4j://db.example.com:7687");
  * ```
  */
 export function normalizeUri(uri: string): string {
@@ -264,8 +266,9 @@ export function normalizeUri(uri: string): string {
  *
  * @example Hide a password in a URI
  * ```ts
+ * import assert from "node:assert/strict";
  * import { redactUri } from "./connect.ts";
- * console.assert(redactUri("neo4j://neo4j:secret@host:7687") === "neo4j://host:7687");
+ * assert.equal(redactUri("neo4j://neo4j:secret@host:7687"), "neo4j://host:7687");
  * ```
  */
 export function redactUri(uri: string): string {

@@ -67,9 +67,11 @@ export interface ExportFlags {
  *
  * @example Parse an export to stdout
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseExportArgs } from "./export_command.ts";
  * const flags = parseExportArgs(["-o", "-", "--no-compress"], () => undefined);
- * console.assert(flags.output === "-" && !flags.compress);
+ * assert.equal(flags.output, "-");
+ * assert.ok(!flags.compress);
  * ```
  */
 export function parseExportArgs(

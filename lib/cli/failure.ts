@@ -20,8 +20,9 @@ import { Interrupted } from "./interrupt.ts";
  *
  * @example Classify an unexpected error
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toBackupError } from "./failure.ts";
- * console.assert(toBackupError(new TypeError("boom")).exitCode === 1);
+ * assert.equal(toBackupError(new TypeError("boom")).exitCode, 1);
  * ```
  */
 export function toBackupError(error: unknown, context?: ErrorContext): BackupError {

@@ -40,9 +40,11 @@ export interface CommonFlags {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { COMMON_OPTIONS, commonFlags, parseFlags } from "./flags.ts";
  * const { values } = parseFlags("verify", ["-q"], COMMON_OPTIONS);
- * console.assert(commonFlags(values).quiet && !commonFlags(values).debug);
+ * assert.ok(commonFlags(values).quiet);
+ * assert.ok(!commonFlags(values).debug);
  * ```
  */
 export function commonFlags(values: ParsedFlags["values"]): CommonFlags {
@@ -83,9 +85,10 @@ export interface ParsedFlags {
  *
  * @example Parse export flags
  * ```ts
+ * import assert from "node:assert/strict";
  * import { COMMON_OPTIONS, parseFlags } from "./flags.ts";
  * const { values } = parseFlags("export", ["--quiet"], COMMON_OPTIONS);
- * console.assert(values.quiet === true);
+ * assert.equal(values.quiet, true);
  * ```
  */
 export function parseFlags(command: string, args: string[], options: OptionTable): ParsedFlags {
@@ -136,8 +139,9 @@ function displayFlag(raw: string, options: OptionTable): string {
  *
  * @example Point to the help
  * ```ts
+ * import assert from "node:assert/strict";
  * import { helpHint } from "./flags.ts";
- * console.assert(helpHint("import") === "see 'neo4j-backup import --help'");
+ * assert.equal(helpHint("import"), "see 'neo4j-backup import --help'");
  * ```
  */
 export function helpHint(command?: string): string {
@@ -156,8 +160,9 @@ export function helpHint(command?: string): string {
  *
  * @example Read --batch-size
  * ```ts
+ * import assert from "node:assert/strict";
  * import { positiveInteger } from "./flags.ts";
- * console.assert(positiveInteger("import", "batch-size", "5000", 1_000_000) === 5000);
+ * assert.equal(positiveInteger("import", "batch-size", "5000", 1_000_000), 5000);
  * ```
  */
 export function positiveInteger(
@@ -200,10 +205,12 @@ export interface ConnectionFlags {
  *
  * @example Let a flag win over the environment
  * ```ts
+ * import assert from "node:assert/strict";
  * import { connectionFlags } from "./flags.ts";
  * const env = (name: string) => (name === "NEO4J_USERNAME" ? "admin" : undefined);
  * const flags = connectionFlags({ username: "alice" }, env);
- * console.assert(flags.username === "alice" && flags.uri === "neo4j://localhost:7687");
+ * assert.equal(flags.username, "alice");
+ * assert.equal(flags.uri, "neo4j://localhost:7687");
  * ```
  */
 export function connectionFlags(

@@ -103,8 +103,9 @@ export type Command = typeof COMMANDS[number];
  *
  * @example Print the export help
  * ```ts
+ * import assert from "node:assert/strict";
  * import { helpText } from "./help.ts";
- * console.assert(helpText("export").startsWith("Usage: neo4j-backup export"));
+ * assert.ok(helpText("export").startsWith("Usage: neo4j-backup export"));
  * ```
  */
 export function helpText(command?: Command): string {

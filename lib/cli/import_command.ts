@@ -68,9 +68,11 @@ export interface ImportFlags {
  *
  * @example Parse an import with a batch size
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseImportArgs } from "./import_command.ts";
  * const flags = parseImportArgs(["backup.jsonl.gz", "--batch-size", "5000"], () => undefined);
- * console.assert(flags.input === "backup.jsonl.gz" && flags.batchSize === 5000);
+ * assert.equal(flags.input, "backup.jsonl.gz");
+ * assert.equal(flags.batchSize, 5000);
  * ```
  */
 export function parseImportArgs(

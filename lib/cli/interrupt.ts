@@ -17,8 +17,9 @@ export const INTERRUPTED_EXIT_CODE = 130;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Interrupted } from "./interrupt.ts";
- * console.assert(new Interrupted("Interrupted").exitCode === 130);
+ * assert.equal(new Interrupted("Interrupted").exitCode, 130);
  * ```
  */
 export class Interrupted extends BackupError {
@@ -75,9 +76,10 @@ export function watchInterrupt(notice: (line: string) => void): InterruptWatch {
  *
  * @example Give up waiting on Ctrl-C
  * ```ts
+ * import assert from "node:assert/strict";
  * import { raceAbort } from "./interrupt.ts";
  * const result = await raceAbort(Promise.resolve(42), new AbortController().signal);
- * console.assert(result === 42);
+ * assert.equal(result, 42);
  * ```
  */
 export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -39,7 +39,7 @@ const RUN: Record<Command, (args: string[], context: CommandContext) => Promise<
  * ```ts ignore
  * import { main } from "./main.ts";
  * const code = await main(["--version"]);
- * console.assert(code === 0);
+ * if (code !== 0) throw new Error(`exit code ${code}`);
  * ```
  */
 export async function main(args: string[]): Promise<number> {
@@ -100,9 +100,10 @@ function isCommand(name: string): name is Command {
  *
  * @example Describe a chained error
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeError } from "./main.ts";
  * const text = describeError(new Error("outer", { cause: new Error("inner") }));
- * console.assert(text.includes("Caused by: Error: inner"));
+ * assert.ok(text.includes("Caused by: Error: inner"));
  * ```
  */
 export function describeError(error: unknown): string {

@@ -25,9 +25,10 @@ export const PARTIAL_SUFFIX = ".partial";
  *
  * @example Name a backup
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultOutputName } from "./output_file.ts";
  * const name = defaultOutputName("neo4j", new Date("2026-11-24T07:00:00Z"), true);
- * console.assert(name === "neo4j-neo4j-20261124T070000Z.jsonl.gz");
+ * assert.equal(name, "neo4j-neo4j-20261124T070000Z.jsonl.gz");
  * ```
  */
 export function defaultOutputName(database: string, date: Date, compress: boolean): string {

@@ -20,9 +20,10 @@ import type { ConnectionFlags } from "./flags.ts";
  *
  * @example Take the password from the flags
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolvePassword } from "./password.ts";
  * const flags = { uri: "neo4j://localhost:7687", username: "neo4j", password: "s3cret-pw" };
- * console.assert((await resolvePassword(flags, false)) === "s3cret-pw");
+ * assert.equal((await resolvePassword(flags, false)), "s3cret-pw");
  * ```
  */
 export async function resolvePassword(flags: ConnectionFlags, canPrompt: boolean): Promise<string> {

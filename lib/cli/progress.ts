@@ -42,12 +42,13 @@ interface PhaseState {
  *
  * @example Report progress to stderr
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ProgressReporter } from "./progress.ts";
  * const lines: string[] = [];
  * const progress = new ProgressReporter({ write: (t) => lines.push(t), terminal: false });
  * progress.update({ phase: "nodes", done: 10, total: 10 });
  * progress.finish();
- * console.assert(lines.join("").includes("nodes"));
+ * assert.ok(lines.join("").includes("nodes"));
  * ```
  */
 export class ProgressReporter {
@@ -193,9 +194,10 @@ export interface ProgressLine {
  *
  * @example Format a line
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatProgressLine } from "./progress.ts";
  * const line = formatProgressLine({ phase: "nodes", done: 1200, total: 3000, seconds: 2 });
- * console.assert(line === "nodes 1,200/3,000 40% 600/s ETA 3.0 s");
+ * assert.equal(line, "nodes 1,200/3,000 40% 600/s ETA 3.0 s");
  * ```
  */
 export function formatProgressLine(line: ProgressLine): string {
@@ -224,8 +226,9 @@ export function formatProgressLine(line: ProgressLine): string {
  *
  * @example Close a phase
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatPhaseDone } from "./progress.ts";
- * console.assert(formatPhaseDone("nodes", 171, 0.21) === "nodes 171 done in 0.2 s");
+ * assert.equal(formatPhaseDone("nodes", 171, 0.21), "nodes 171 done in 0.2 s");
  * ```
  */
 export function formatPhaseDone(phase: string, done: number, seconds: number): string {
@@ -240,8 +243,9 @@ export function formatPhaseDone(phase: string, done: number, seconds: number): s
  *
  * @example Separate thousands
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatCount } from "./progress.ts";
- * console.assert(formatCount(1234567) === "1,234,567");
+ * assert.equal(formatCount(1234567), "1,234,567");
  * ```
  */
 export function formatCount(n: number): string {
@@ -256,8 +260,9 @@ export function formatCount(n: number): string {
  *
  * @example Format durations
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatDuration } from "./progress.ts";
- * console.assert(formatDuration(125) === "2 min 05 s");
+ * assert.equal(formatDuration(125), "2 min 05 s");
  * ```
  */
 export function formatDuration(seconds: number): string {
@@ -278,8 +283,9 @@ export function formatDuration(seconds: number): string {
  *
  * @example Format sizes
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatBytes } from "./progress.ts";
- * console.assert(formatBytes(12595) === "12.3 KiB");
+ * assert.equal(formatBytes(12595), "12.3 KiB");
  * ```
  */
 export function formatBytes(bytes: number): string {
@@ -322,13 +328,14 @@ export interface Summary {
  *
  * @example Summarise an import
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatSummary } from "./progress.ts";
  * const lines = formatSummary({
  *   action: "Imported into 'neo4j':", nodes: 2, relationships: 1, schema: 1, schemaVerb: " created",
  *   bytes: 100, bytesVerb: "read from", file: "'a.jsonl'", seconds: 1.5,
  *   skipped: [{ name: "k", reason: "needs Enterprise Edition" }],
  * });
- * console.assert(lines[0] === "Imported into 'neo4j': 2 nodes, 1 relationship, 1 schema item created in 1.5 s");
+ * assert.equal(lines[0], "Imported into 'neo4j': 2 nodes, 1 relationship, 1 schema item created in 1.5 s");
  * ```
  */
 export function formatSummary(summary: Summary): string[] {
@@ -360,8 +367,9 @@ export function formatSummary(summary: Summary): string[] {
  *
  * @example Pluralise
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plural } from "./progress.ts";
- * console.assert(plural(3, "node") === "3 nodes");
+ * assert.equal(plural(3, "node"), "3 nodes");
  * ```
  */
 export function plural(n: number, noun: string, nouns = `${noun}s`): string {
@@ -378,8 +386,9 @@ export function plural(n: number, noun: string, nouns = `${noun}s`): string {
  *
  * @example Respect NO_COLOR
  * ```ts
+ * import assert from "node:assert/strict";
  * import { useColor } from "./progress.ts";
- * console.assert(useColor((n) => (n === "NO_COLOR" ? "1" : undefined), true) === false);
+ * assert.equal(useColor((n) => (n === "NO_COLOR" ? "1" : undefined), true), false);
  * ```
  */
 export function useColor(env: (name: string) => string | undefined, terminal: boolean): boolean {

@@ -23,12 +23,13 @@ const MIN_SECRET = 6;
  *
  * @example Print an error
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Stderr } from "./stderr.ts";
  * let out = "";
  * const stderr = new Stderr({ write: (t) => (out += t), terminal: false, color: false });
  * stderr.hide("hunter2hunter2");
  * stderr.error("Cannot log in with 'hunter2hunter2'");
- * console.assert(out === "neo4j-backup: error: Cannot log in with '***'\n");
+ * assert.equal(out, "neo4j-backup: error: Cannot log in with '***'\n");
  * ```
  */
 export class Stderr {

@@ -36,8 +36,9 @@ export interface VerifyFlags {
  *
  * @example Parse a verify of stdin
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseVerifyArgs } from "./verify_command.ts";
- * console.assert(parseVerifyArgs(["-"]).input === "-");
+ * assert.equal(parseVerifyArgs(["-"]).input, "-");
  * ```
  */
 export function parseVerifyArgs(args: string[]): VerifyFlags {
@@ -71,6 +72,7 @@ export interface VerifyReport {
  *
  * @example Report a backup
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatVerifyReport } from "./verify_command.ts";
  * const lines = formatVerifyReport("'a.jsonl'", {
  *   header: { kind: "header", format: "neo4j-backup", version: 1, tool: "neo4j-backup 0.1.0",
@@ -79,7 +81,7 @@ export interface VerifyReport {
  *   footer: { kind: "footer", nodes: 2, relationships: 1, schema: 0, sha256: "ab" },
  *   indexes: 0, constraints: 0, bytes: 10,
  * });
- * console.assert(lines[0] === "'a.jsonl': OK");
+ * assert.equal(lines[0], "'a.jsonl': OK");
  * ```
  */
 export function formatVerifyReport(shown: string, report: VerifyReport): string[] {

@@ -38,9 +38,12 @@ const SAFE_DIGITS = 15;
  *
  * @example Read integers, floats and NaN the way Python wrote them
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseLegacyJson } from "./legacy_values.ts";
  * const value = parseLegacyJson('[1, 1.0, NaN, "NaN", 9007199254740993]');
- * console.assert(Array.isArray(value) && value[0] === 1n && value[1] === 1);
+ * assert.ok(Array.isArray(value));
+ * assert.equal(value[0], 1n);
+ * assert.equal(value[1], 1);
  * ```
  */
 export function parseLegacyJson(text: string): LegacyJson {
@@ -142,10 +145,12 @@ export const LEGACY_TAG_PREFIXES: readonly string[] = [
  *
  * @example Decode a date and a local time
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeLegacyTag } from "./legacy_values.ts";
  * const date = decodeLegacyTag("$date('1999-01-01')");
  * const time = decodeLegacyTag("$time('12:50:35.556000000')"); // a LocalTime
- * console.assert(date !== undefined && time !== undefined);
+ * assert.ok(date !== undefined);
+ * assert.ok(time !== undefined);
  * ```
  */
 export function decodeLegacyTag(text: string): ScalarValue | undefined {
@@ -341,9 +346,10 @@ const BYTES_TEXT =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { looksLikeLegacyBytes } from "./legacy_values.ts";
- * console.assert(looksLikeLegacyBytes("b'\\x00\\x01abc'"));
- * console.assert(!looksLikeLegacyBytes("bytes"));
+ * assert.ok(looksLikeLegacyBytes("b'\\x00\\x01abc'"));
+ * assert.ok(!looksLikeLegacyBytes("bytes"));
  * ```
  */
 export function looksLikeLegacyBytes(text: string): boolean {
@@ -379,12 +385,13 @@ export interface LegacyPropertyIssue {
  *
  * @example Restore a hashed string and decode a duration
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeLegacyProperties } from "./legacy_values.ts";
  * const props = decodeLegacyProperties(
  *   { odd: "3f2a", d: "$duration('PT12H')" },
  *   { odd: "$time(noon)" },
  * );
- * console.assert(props.odd === "$time(noon)");
+ * assert.equal(props.odd, "$time(noon)");
  * ```
  */
 export function decodeLegacyProperties(

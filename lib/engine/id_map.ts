@@ -15,10 +15,13 @@ const PAGE_SIZE = 1 << PAGE_BITS;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { IdMap } from "./id_map.ts";
  * const map = new IdMap();
  * map.set(42, 7);
- * console.assert(map.get(42) === 7 && map.get(41) === undefined && map.size === 1);
+ * assert.equal(map.get(42), 7);
+ * assert.equal(map.get(41), undefined);
+ * assert.equal(map.size, 1);
  * ```
  */
 export class IdMap {

@@ -55,6 +55,7 @@ type Json = Record<string, unknown>;
  *
  * @example Read the records of an uncompressed backup
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EncoderStream } from "./encoder_stream.ts";
  * import { DecoderStream } from "./decoder_stream.ts";
  * import type { BodyRecord } from "./records.ts";
@@ -67,7 +68,7 @@ type Json = Record<string, unknown>;
  * const bytes = ReadableStream.from([header]).pipeThrough(new EncoderStream());
  * const kinds = [];
  * for await (const record of bytes.pipeThrough(new DecoderStream())) kinds.push(record.kind);
- * console.assert(kinds.join() === "header,footer");
+ * assert.equal(kinds.join(), "header,footer");
  * ```
  */
 export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {

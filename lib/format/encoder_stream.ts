@@ -35,6 +35,7 @@ const RANK: Record<string, number> = { header: 0, index: 1, constraint: 1, node:
  *
  * @example Encode a tiny backup
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EncoderStream } from "./encoder_stream.ts";
  * import type { BodyRecord } from "./records.ts";
  *
@@ -49,7 +50,7 @@ const RANK: Record<string, number> = { header: 0, index: 1, constraint: 1, node:
  * const text = await new Response(
  *   ReadableStream.from(records).pipeThrough(new EncoderStream()),
  * ).text();
- * console.assert(text.split("\n").length === 4); // header, node, footer and the final newline
+ * assert.equal(text.split("\n").length, 4); // header, node, footer and the final newline
  * ```
  */
 export class EncoderStream extends TransformStream<BodyRecord, Uint8Array<ArrayBuffer>> {
@@ -76,6 +77,7 @@ export class EncoderStream extends TransformStream<BodyRecord, Uint8Array<ArrayB
  *
  * @example Encode two records into chunks
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LineEncoder } from "./encoder_stream.ts";
  * const chunks: Uint8Array[] = [];
  * const encoder = new LineEncoder((bytes) => chunks.push(bytes));
@@ -85,7 +87,7 @@ export class EncoderStream extends TransformStream<BodyRecord, Uint8Array<ArrayB
  *   source: { version: "5.26.29", edition: "community", database: "neo4j" },
  * });
  * encoder.finish();
- * console.assert(chunks.length === 2); // the header line, then the footer
+ * assert.equal(chunks.length, 2); // the header line, then the footer
  * ```
  */
 export class LineEncoder {

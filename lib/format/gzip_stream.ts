@@ -18,11 +18,12 @@ export const DEFAULT_COMPRESSION_LEVEL = 5;
  *
  * @example Compress and decompress a text
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GzipStream } from "./gzip_stream.ts";
  * const text = "hello\n".repeat(1000);
  * const gz = ReadableStream.from([new TextEncoder().encode(text)]).pipeThrough(new GzipStream(9));
  * const back = await new Response(gz.pipeThrough(new DecompressionStream("gzip"))).text();
- * console.assert(back === text);
+ * assert.equal(back, text);
  * ```
  */
 export class GzipStream extends TransformStream<Uint8Array, Uint8Array<ArrayBuffer>> {

@@ -63,12 +63,13 @@ const NANOS_PER_SECOND = 1_000_000_000n;
  *
  * @example Encode integers, floats and dates
  * ```ts
+ * import assert from "node:assert/strict";
  * import neo4j from "neo4j-driver";
  * import { encodeValue } from "./values.ts";
- * console.assert(encodeValue(1999n) === 1999);
- * console.assert(JSON.stringify(encodeValue(1)) === '{"$float":"1"}');
+ * assert.equal(encodeValue(1999n), 1999);
+ * assert.equal(JSON.stringify(encodeValue(1)), '{"$float":"1"}');
  * const date = new neo4j.types.Date(2020n, 1n, 1n);
- * console.assert(JSON.stringify(encodeValue(date)) === '{"$date":"2020-01-01"}');
+ * assert.equal(JSON.stringify(encodeValue(date)), '{"$date":"2020-01-01"}');
  * ```
  */
 export function encodeValue(value: PropertyValue): JsonValue {
@@ -90,9 +91,10 @@ export function encodeValue(value: PropertyValue): JsonValue {
  *
  * @example Encode a node's properties
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeProperties } from "./values.ts";
  * const json = encodeProperties({ title: "The Matrix", released: 1999n, rating: 8.7 });
- * console.assert(JSON.stringify(json) === '{"title":"The Matrix","released":1999,"rating":8.7}');
+ * assert.equal(JSON.stringify(json), '{"title":"The Matrix","released":1999,"rating":8.7}');
  * ```
  */
 export function encodeProperties(properties: Properties): Record<string, JsonValue> {
@@ -349,11 +351,12 @@ function defineOwn(target: object, key: string, value: unknown): void {
  *
  * @example Decode a date and an integer
  * ```ts
+ * import assert from "node:assert/strict";
  * import neo4j from "neo4j-driver";
  * import { decodeValue } from "./values.ts";
- * console.assert(decodeValue(1999) === 1999n);
+ * assert.equal(decodeValue(1999), 1999n);
  * const date = decodeValue({ $date: "2020-01-01" });
- * console.assert(neo4j.isDate(date));
+ * assert.ok(neo4j.isDate(date));
  * ```
  */
 export function decodeValue(json: unknown, where?: string): PropertyValue {
@@ -377,9 +380,10 @@ export function decodeValue(json: unknown, where?: string): PropertyValue {
  *
  * @example Decode a node's properties
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeProperties } from "./values.ts";
  * const props = decodeProperties({ title: "The Matrix", released: 1999 }, "on line 2");
- * console.assert(props.released === 1999n);
+ * assert.equal(props.released, 1999n);
  * ```
  */
 export function decodeProperties(obj: unknown, where?: string): Properties {

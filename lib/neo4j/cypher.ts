@@ -14,8 +14,9 @@
  *
  * @example Quote a label with a backtick in it
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quote } from "./cypher.ts";
- * console.assert(quote("My `odd` label") === "`My ``odd`` label`");
+ * assert.equal(quote("My `odd` label"), "`My ``odd`` label`");
  * ```
  */
 export function quote(name: string): string {
@@ -30,8 +31,9 @@ export function quote(name: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { labelPattern } from "./cypher.ts";
- * console.assert(labelPattern(["Person", "Movie Star"]) === ":`Person`:`Movie Star`");
+ * assert.equal(labelPattern(["Person", "Movie Star"]), ":`Person`:`Movie Star`");
  * ```
  */
 export function labelPattern(labels: readonly string[]): string {
@@ -60,10 +62,10 @@ export type LiteralValue =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { literal } from "./cypher.ts";
- * console.assert(literal({ "vector.dimensions": 3n, "vector.similarity_function": "cosine" }) ===
- *   "{`vector.dimensions`: 3, `vector.similarity_function`: 'cosine'}");
- * console.assert(literal([1, -0.5]) === "[1.0, -0.5]");
+ * assert.equal(literal({ "vector.dimensions": 3n, "vector.similarity_function": "cosine" }), "{`vector.dimensions`: 3, `vector.similarity_function`: 'cosine'}");
+ * assert.equal(literal([1, -0.5]), "[1.0, -0.5]");
  * ```
  */
 export function literal(value: LiteralValue): string {

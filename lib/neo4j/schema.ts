@@ -156,13 +156,15 @@ const ENTERPRISE_CONSTRAINTS = new Set([
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { planSchema } from "./schema.ts";
  * const target = { version: "5.26.0", edition: "community", database: "neo4j", major: 5, minor: 26 };
  * const plan = planSchema({
  *   kind: "index", name: "by_name", type: "RANGE", entity: "NODE",
  *   labelsOrTypes: ["Person"], properties: ["name"], config: {},
  * }, target);
- * console.assert("statement" in plan && plan.statement === "CREATE RANGE INDEX `by_name` FOR (n:`Person`) ON (n.`name`)");
+ * assert.ok("statement" in plan);
+ * assert.equal(plan.statement, "CREATE RANGE INDEX `by_name` FOR (n:`Person`) ON (n.`name`)");
  * ```
  */
 export function planSchema(

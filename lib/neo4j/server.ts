@@ -72,9 +72,11 @@ export async function serverInfo(driver: Driver, database?: string): Promise<Ser
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { atLeast, type ServerInfo } from "./server.ts";
  * const info: ServerInfo = { version: "5.26.1", edition: "community", database: "neo4j", major: 5, minor: 26 };
- * console.assert(atLeast(info, 5, 7) && !atLeast(info, 2025, 1));
+ * assert.ok(atLeast(info, 5, 7));
+ * assert.ok(!atLeast(info, 2025, 1));
  * ```
  */
 export function atLeast(info: ServerInfo, major: number, minor: number): boolean {

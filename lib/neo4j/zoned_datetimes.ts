@@ -51,10 +51,11 @@ function holdsZoned(v: PropertyValue): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import neo4j from "neo4j-driver";
  * import { zonedKeys } from "./zoned_datetimes.ts";
  * const d = new neo4j.types.DateTime(2021n, 10n, 31n, 2n, 30n, 0n, 0n, 3600n, "Europe/Berlin");
- * console.assert(zonedKeys([{ a: 1n }, { at: d }]).join() === "at");
+ * assert.equal(zonedKeys([{ a: 1n }, { at: d }]).join(), "at");
  * ```
  */
 export function zonedKeys(rows: Properties[]): string[] {
@@ -106,11 +107,14 @@ function partsOf(v: DateTime<bigint>): ZonedParts {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import neo4j from "neo4j-driver";
  * import { splitZoned } from "./zoned_datetimes.ts";
  * const d = new neo4j.types.DateTime(2021n, 10n, 31n, 2n, 30n, 0n, 0n, 3600n, "Europe/Berlin");
  * const row = splitZoned({ at: d, k: "x" }, ["at"]);
- * console.assert(row.z[0]?.s === 1635643800n && row.p.k === "x" && !("at" in row.p));
+ * assert.equal(row.z[0]?.s, 1635643800n);
+ * assert.equal(row.p.k, "x");
+ * assert.ok(!("at" in row.p));
  * ```
  */
 export function splitZoned(props: Properties, keys: string[]): ZonedRow {
@@ -137,8 +141,9 @@ export function splitZoned(props: Properties, keys: string[]): ZonedRow {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { zonedSetClause } from "./zoned_datetimes.ts";
- * console.assert(zonedSetClause("n", ["at"]).startsWith(" SET n.`at` = CASE"));
+ * assert.ok(zonedSetClause("n", ["at"]).startsWith(" SET n.`at` = CASE"));
  * ```
  */
 export function zonedSetClause(variable: string, keys: string[]): string {

@@ -31,9 +31,10 @@ const REASONS: Record<string, string> = {
  *
  * @example Explain a missing file
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fileError } from "./files.ts";
  * const e = fileError(Object.assign(new Error("x"), { code: "ENOENT" }), "read", "a.jsonl");
- * console.assert(e.message === "Cannot read 'a.jsonl': no such file or folder");
+ * assert.equal(e.message, "Cannot read 'a.jsonl': no such file or folder");
  * ```
  */
 export function fileError(error: unknown, action: string, path: string): FileError {

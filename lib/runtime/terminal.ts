@@ -14,9 +14,10 @@ import { createInterface } from "node:readline";
  *
  * @example Tell a cancelled prompt apart
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PromptCancelled } from "./terminal.ts";
  * const e: unknown = new PromptCancelled("Prompt cancelled");
- * console.assert(e instanceof PromptCancelled);
+ * assert.ok(e instanceof PromptCancelled);
  * ```
  */
 export class PromptCancelled extends Error {
