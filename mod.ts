@@ -28,15 +28,68 @@
  * @module
  */
 
-export * from "./lib/errors.ts";
-export * from "./lib/format/records.ts";
-export * from "./lib/engine/progress_event.ts";
-export * from "./lib/engine/export.ts";
-export * from "./lib/engine/import.ts";
-export * from "./lib/format/encoder_stream.ts";
-export * from "./lib/format/decoder_stream.ts";
-export * from "./lib/format/gzip_stream.ts";
+export {
+  AuthenticationError,
+  BackupError,
+  ConnectionError,
+  DatabaseError,
+  FileError,
+  FormatError,
+  RefusedError,
+  UsageError,
+} from "./lib/errors.ts";
+export {
+  type BackupRecord,
+  type BodyRecord,
+  type ConstraintRecord,
+  type DateTimeValue,
+  type DateValue,
+  type DurationValue,
+  type EntityType,
+  type FooterRecord,
+  FORMAT_NAME,
+  FORMAT_VERSION,
+  type HeaderRecord,
+  type IndexRecord,
+  type IntegerValue,
+  type LocalDateTimeValue,
+  type LocalTimeValue,
+  type NodeRecord,
+  type PointValue,
+  type Properties,
+  type PropertyValue,
+  type RelationshipRecord,
+  type ScalarValue,
+  type SchemaRecord,
+  type TimeValue,
+} from "./lib/format/records.ts";
 export { decodeValue, encodeValue, type JsonValue } from "./lib/format/values.ts";
+export {
+  encodeBackup,
+  type EncodeBackupOptions,
+  EncoderStream,
+  type EncoderStreamOptions,
+} from "./lib/format/encoder_stream.ts";
+export {
+  decodeBackup,
+  DecoderStream,
+  type DecoderStreamOptions,
+} from "./lib/format/decoder_stream.ts";
+export { DEFAULT_COMPRESSION_LEVEL, GzipStream } from "./lib/format/gzip_stream.ts";
+export type { ProgressEvent, ProgressPhase } from "./lib/engine/progress_event.ts";
+export { exportBackup, type ExportOptions, exportRecords } from "./lib/engine/export.ts";
+export {
+  importBackup,
+  type ImportOptions,
+  importRecords,
+  type ImportSummary,
+  type PartialImport,
+  type PartialImportError,
+  partialImportOf,
+  type SkippedSchema,
+} from "./lib/engine/import.ts";
+export type { RetryInfo } from "./lib/engine/retry.ts";
+export type { Neo4jDriver } from "./lib/neo4j/driver.ts";
 export { type ServerInfo, serverInfo } from "./lib/neo4j/server.ts";
 export { Extractor, type ExtractorOptions } from "./lib/compat/extractor.ts";
 export { Importer, type ImporterOptions } from "./lib/compat/importer.ts";

@@ -200,3 +200,26 @@ export class RefusedError extends BackupError {
     return "RefusedError";
   }
 }
+
+/**
+ * The message of anything thrown, shaped to follow a colon in one of our messages: its first
+ * line, without a final period, and starting lower-case unless it starts with an acronym or a
+ * code such as `ENOENT`.
+ *
+ * @param error What was thrown.
+ * @returns E.g. `unexpected end of JSON input`.
+ *
+ * @example Explain a failure in one line
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { errorMessage } from "./errors.ts";
+ * const e = new SyntaxError("Unexpected end of JSON input");
+ * assert.equal(`Cannot parse line 4: ${errorMessage(e)}`, "Cannot parse line 4: unexpected end of JSON input");
+ * assert.equal(errorMessage(new Error("EACCES: permission denied.")), "EACCES: permission denied");
+ * ```
+ */
+export function errorMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const line = message.split("\n")[0].replace(/\.$/, "");
+  return /^[A-Z][a-z]/.test(line) ? line.charAt(0).toLowerCase() + line.slice(1) : line;
+}

@@ -96,6 +96,11 @@ export interface ServerOptions {
   heap?: string;
   /** How long to wait for readiness, default 180 s. */
   timeoutMs?: number;
+  /**
+   * Extra settings for the server's configuration, e.g. `{ "db.transaction.timeout": "3s" }`
+   * (names of the server's line: 4.4 names differ from 5.x).
+   */
+  settings?: Record<string, string>;
 }
 
 /** A running server. */
@@ -116,6 +121,13 @@ export interface Neo4jServer {
   home: string;
   /** Shuts the server down and deletes its store. Safe to call twice. */
   stop(): Promise<void>;
+  /** Kills the JVM with SIGKILL, as a crash would: no shutdown, the store stays for {@link restart}. */
+  kill(): Promise<void>;
+  /**
+   * Starts the server again on the same store, port and password: after {@link kill} (the store
+   * is recovered as after a crash), or, when it runs, after a clean shutdown.
+   */
+  restart(): Promise<void>;
 }
 
 const SCRIPTS = dirname(fileURLToPath(import.meta.url));
@@ -301,7 +313,6 @@ const running = new Set<Neo4jServer>();
 export async function startServer(options: ServerOptions = {}): Promise<Neo4jServer> {
   const version = options.version ?? DEFAULT_LINE;
   const spec = specOf(version);
-  const { dir, java, classes } = fetchLine(version);
   const port = await freePort();
   const password = randomBytes(12).toString("hex");
   const home = await mkdtemp(join(tmpdir(), "neo4j-backup-server-"));
@@ -313,6 +324,63 @@ export async function startServer(options: ServerOptions = {}): Promise<Neo4jSer
     throw e;
   }
   const started = Date.now();
+  const launch = { version, home, port, password, tlsDir, options };
+  let child: ChildProcess;
+  try {
+    child = await spawnServer(launch);
+  } catch (e) {
+    rmSync(home, { recursive: true, force: true });
+    throw e;
+  }
+  const server: Neo4jServer = {
+    uri: `${options.tls ? "bolt+ssc" : "bolt"}://127.0.0.1:${port}`,
+    username: "neo4j",
+    password,
+    version: spec.maven,
+    line: version,
+    startMs: Date.now() - started,
+    pid: child.pid!,
+    home,
+    stop: async () => {
+      if (!running.delete(server)) return;
+      await endChild(child);
+      rmSync(home, { recursive: true, force: true });
+    },
+    kill: async () => {
+      if (!isAlive(child)) return;
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.kill("SIGKILL");
+      await exited;
+    },
+    restart: async () => {
+      if (isAlive(child)) {
+        writeFileSync(join(home, "keep-store"), "");
+        await endChild(child);
+        rmSync(join(home, "keep-store"), { force: true });
+      }
+      child = await spawnServer(launch);
+      server.pid = child.pid!;
+    },
+  };
+  running.add(server);
+  return server;
+}
+
+interface Launch {
+  version: Neo4jLine;
+  home: string;
+  port: number;
+  password: string;
+  tlsDir: string;
+  options: ServerOptions;
+}
+
+/** Spawns the launcher's JVM on a home folder and waits until Bolt is ready. */
+async function spawnServer(launch: Launch): Promise<ChildProcess> {
+  const { version, home, port, password, tlsDir, options } = launch;
+  const spec = specOf(version);
+  const { dir, java, classes } = fetchLine(version);
+  const settings = Object.entries(options.settings ?? {}).map(([k, v]) => `${k}=${v}`);
   const child = spawn(java, [
     `-Xmx${options.heap ?? "768m"}`,
     "-XX:+UseSerialGC",
@@ -325,7 +393,10 @@ export async function startServer(options: ServerOptions = {}): Promise<Neo4jSer
     String(port),
     password,
     ...(tlsDir ? [tlsDir] : []),
-  ], { stdio: ["pipe", "pipe", "pipe"] });
+  ], {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, NEO4J_EXTRA_SETTINGS: settings.join("\n") },
+  });
   let stderr = "";
   child.stderr!.setEncoding("utf8");
   child.stderr!.on("data", (d: string) => {
@@ -336,22 +407,23 @@ export async function startServer(options: ServerOptions = {}): Promise<Neo4jSer
   } catch (e) {
     const tail = logTail(home, stderr);
     child.kill("SIGKILL");
-    rmSync(home, { recursive: true, force: true });
     throw new Error(`Neo4j ${spec.maven} did not start: ${(e as Error).message}\n${tail}`);
   }
-  const server: Neo4jServer = {
-    uri: `${options.tls ? "bolt+ssc" : "bolt"}://127.0.0.1:${port}`,
-    username: "neo4j",
-    password,
-    version: spec.maven,
-    line: version,
-    startMs: Date.now() - started,
-    pid: child.pid!,
-    home,
-    stop: () => stopChild(server, child, home),
-  };
-  running.add(server);
-  return server;
+  return child;
+}
+
+function isAlive(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/** Ends a launcher cleanly (its stdin closes, its shutdown hook runs); SIGKILL after 60 s. */
+async function endChild(child: ChildProcess): Promise<void> {
+  if (!isAlive(child)) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.stdin!.end();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 function waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -378,18 +450,6 @@ function waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
       reject(e);
     });
   });
-}
-
-async function stopChild(server: Neo4jServer, child: ChildProcess, home: string): Promise<void> {
-  if (!running.delete(server)) return;
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    child.stdin!.end(); // the launcher exits when its stdin closes, running its shutdown hook
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  rmSync(home, { recursive: true, force: true });
 }
 
 /** Stops every server this process started. */

@@ -259,6 +259,19 @@ test("a missing input file exits 7", async () => {
   assert.equal(imported.code, 7);
 });
 
+test("--debug adds the stack trace when it is given as a flag, and only then", async () => {
+  const missing = join(tmpdir(), "neo4j-backup-surely-missing.jsonl.gz");
+  const debug = await run(["verify", missing, "--debug"]);
+  assert.equal(debug.code, 7);
+  assert.match(debug.stderr, /^neo4j-backup: error: Cannot read '.*surely-missing\.jsonl\.gz'/);
+  assert.match(debug.stderr, /\n.*Cannot read '.*surely-missing[^\n]*\n\s+at /);
+  assertOneErrorLine(await run(["verify", missing]), /Cannot read '.*surely-missing/);
+  // After '--', '--debug' is a file name, not the flag.
+  const named = await run(["verify", "--", "--debug"]);
+  assert.equal(named.code, 7);
+  assertOneErrorLine(named, /Cannot read '--debug': no such file or folder$/);
+});
+
 test("a file that is not a backup exits 6 and nothing is written", async () => {
   const dir = tempDir();
   try {

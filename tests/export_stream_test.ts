@@ -1,12 +1,14 @@
 /**
- * The export's flow control against a real server: a slow reader holds the server back (memory
- * stays bounded), a reader that stops early leaves no transaction behind, an abort ends the
- * stream with its reason, and both export paths (records and bytes) give the same backup.
+ * The export's flow control against a real server: nothing happens until the stream is read, a
+ * slow reader holds the server back (memory stays bounded), a reader that stops early leaves no
+ * transaction behind, an abort ends the stream with its reason, every way out closes what was
+ * opened, progress comes in start/advance/end pairs, and both export paths (records and bytes)
+ * give the same backup.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
-import type { Driver } from "neo4j-driver";
+import type { Driver, Session } from "neo4j-driver";
 import { exportBackup, exportRecords } from "../lib/engine/export.ts";
 import { encodeBackup } from "../lib/format/encoder_stream.ts";
 import type { ProgressEvent } from "../lib/engine/progress_event.ts";
@@ -43,6 +45,186 @@ async function otherTransactions(): Promise<number> {
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The driver, counting the sessions opened through it and the ones closed again. */
+function counted(driver: Driver): { driver: Driver; opened: () => number; open: () => number } {
+  let opened = 0;
+  let closed = 0;
+  const session = (s: Session) =>
+    new Proxy(s, {
+      get(t, key) {
+        const value = Reflect.get(t, key, t);
+        if (key === "close") {
+          return () => {
+            closed++;
+            return t.close();
+          };
+        }
+        return typeof value === "function" ? value.bind(t) : value;
+      },
+    });
+  const proxy = new Proxy(driver, {
+    get(t, key) {
+      const value = Reflect.get(t, key, t);
+      if (key === "session") {
+        return (...a: Parameters<Driver["session"]>) => {
+          opened++;
+          return session(t.session(...a));
+        };
+      }
+      return typeof value === "function" ? value.bind(t) : value;
+    },
+  });
+  return { driver: proxy, opened: () => opened, open: () => opened - closed };
+}
+
+/**
+ * A real abort signal that counts the abort listeners on it (a `once` listener is gone once the
+ * signal has fired).
+ */
+function countedSignal(): { controller: AbortController; listeners: () => number } {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const live = new Map<unknown, boolean>();
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  Object.defineProperties(signal, {
+    addEventListener: {
+      value: (
+        type: string,
+        listener: EventListenerOrEventListenerObject,
+        options?: boolean | AddEventListenerOptions,
+      ) => {
+        if (type === "abort") live.set(listener, typeof options === "object" && !!options.once);
+        add(type, listener, options);
+      },
+    },
+    removeEventListener: {
+      value: (
+        type: string,
+        listener: EventListenerOrEventListenerObject,
+        options?: boolean | EventListenerOptions,
+      ) => {
+        if (type === "abort") live.delete(listener);
+        remove(type, listener, options);
+      },
+    },
+  });
+  const listeners = () => [...live.values()].filter((once) => !(once && signal.aborted)).length;
+  return { controller, listeners };
+}
+
+test("an export stream that nobody reads opens no session and no transaction", async () => {
+  const c = counted(driver);
+  const streams = [exportRecords(c.driver), exportBackup(c.driver)];
+  await wait(1000);
+  assert.equal(await otherTransactions(), 0, "a transaction is open for an unread export");
+  assert.equal(c.opened(), 0, "an unread export opened a session");
+  for (const s of streams) await s.cancel();
+});
+
+test("an export cancelled before its first read opens nothing and leaves no listener", async () => {
+  for (const make of [exportRecords, exportBackup]) {
+    const c = counted(driver);
+    const { controller, listeners } = countedSignal();
+    const stream = make(c.driver, { signal: controller.signal });
+    await stream.cancel(new Error("not wanted"));
+    assert.equal(c.opened(), 0);
+    assert.equal(listeners(), 0);
+    await wait(300);
+    assert.equal(c.opened(), 0);
+    assert.equal(await otherTransactions(), 0);
+  }
+});
+
+test("an export cancelled while it connects has closed everything once cancel resolves", async () => {
+  for (const make of [exportRecords, exportBackup]) {
+    for (const delay of [0, 20]) {
+      const c = counted(driver);
+      const { controller, listeners } = countedSignal();
+      const reader = (make(c.driver, { signal: controller.signal }) as ReadableStream<unknown>)
+        .getReader();
+      const first = reader.read();
+      await wait(delay);
+      await reader.cancel(new Error("changed my mind"));
+      assert.equal(c.open(), 0, `a session is still open (cancelled after ${delay} ms)`);
+      assert.equal(listeners(), 0);
+      assert.equal(await otherTransactions(), 0);
+      assert.deepStrictEqual(await first, { done: true, value: undefined });
+    }
+  }
+});
+
+test("an export of a database that does not exist errors once and leaves nothing behind", async () => {
+  for (const make of [exportRecords, exportBackup]) {
+    const c = counted(driver);
+    const { controller, listeners } = countedSignal();
+    const reader =
+      (make(c.driver, { database: "nosuchdb", signal: controller.signal }) as ReadableStream<
+        unknown
+      >).getReader();
+    let failure: unknown;
+    await assert.rejects(reader.read(), (e) => {
+      failure = e;
+      return e instanceof Error && e.message.includes("nosuchdb");
+    });
+    await assert.rejects(reader.read(), (e) => e === failure);
+    assert.equal(listeners(), 0, "the abort listener is left on the signal");
+    assert.equal(c.open(), 0, "a session is left open");
+  }
+});
+
+test("an export with a signal aborted before it starts errors with the reason and opens nothing", async () => {
+  for (const make of [exportRecords, exportBackup]) {
+    const c = counted(driver);
+    const { controller, listeners } = countedSignal();
+    const reason = new Error("aborted early");
+    controller.abort(reason);
+    const reader = (make(c.driver, { signal: controller.signal }) as ReadableStream<unknown>)
+      .getReader();
+    await assert.rejects(reader.read(), (e) => e === reason);
+    assert.equal(c.opened(), 0);
+    assert.equal(listeners(), 0);
+  }
+});
+
+test("an export read to the end closes its session and removes its listener", async () => {
+  for (const make of [exportRecords, exportBackup]) {
+    const c = counted(driver);
+    const { controller, listeners } = countedSignal();
+    const stream = make(c.driver, { signal: controller.signal }) as ReadableStream<unknown>;
+    for await (const _ of stream) { /* read it all */ }
+    assert.ok(c.opened() > 0);
+    assert.equal(c.open(), 0);
+    assert.equal(listeners(), 0);
+    assert.equal(await otherTransactions(), 0);
+  }
+});
+
+test("an export reports each phase once, in order: start, advances, end with the true count", async () => {
+  const events: ProgressEvent[] = [];
+  let schema = 0;
+  for await (const r of exportRecords(driver, { onProgress: (e) => events.push(e) })) {
+    if (r.kind === "index" || r.kind === "constraint") schema++;
+  }
+  const advances = (phase: ProgressEvent["phase"], total: number) =>
+    Array.from({ length: Math.floor(total / 5000) }, (_, i) => ({
+      type: "advance",
+      phase,
+      done: (i + 1) * 5000,
+      total,
+    }));
+  assert.deepStrictEqual(events, [
+    { type: "start", phase: "schema", done: 0, total: schema },
+    { type: "end", phase: "schema", done: schema, total: schema },
+    { type: "start", phase: "nodes", done: 0, total: NODES },
+    ...advances("nodes", NODES),
+    { type: "end", phase: "nodes", done: NODES, total: NODES },
+    { type: "start", phase: "relationships", done: 0, total: NODES / 4 },
+    ...advances("relationships", NODES / 4),
+    { type: "end", phase: "relationships", done: NODES / 4, total: NODES / 4 },
+  ]);
+});
+
 test("a reader that does not read holds the export back: records are not piled up", async () => {
   const events: ProgressEvent[] = [];
   const stream = exportRecords(driver, { fetchSize: 1000, onProgress: (e) => events.push(e) });
@@ -69,12 +251,17 @@ test("a reader that does not read holds the export back: records are not piled u
 
 test("a reader that stops early cancels the export and leaves no transaction open", async () => {
   for (
-    const make of [() => exportRecords(driver, { fetchSize: 500 }), () => exportBackup(driver)]
+    const make of [
+      (d: Driver) => exportRecords(d, { fetchSize: 500 }),
+      (d: Driver) => exportBackup(d),
+    ]
   ) {
-    const reader = (make() as ReadableStream<unknown>).getReader();
+    const c = counted(driver);
+    const reader = (make(c.driver) as ReadableStream<unknown>).getReader();
     await reader.read();
     await reader.read();
     await reader.cancel(new Error("enough"));
+    assert.equal(c.open(), 0, "cancel resolved before the export closed its session");
     let open = 1;
     for (let i = 0; i < 50 && open > 0; i++) {
       open = await otherTransactions();
@@ -85,9 +272,10 @@ test("a reader that stops early cancels the export and leaves no transaction ope
 });
 
 test("an abort signal ends the export with its reason", async () => {
-  const controller = new AbortController();
+  const { controller, listeners } = countedSignal();
+  const c = counted(driver);
   const reason = new Error("stopped by the test");
-  const stream = exportBackup(driver, {
+  const stream = exportBackup(c.driver, {
     fetchSize: 1000,
     signal: controller.signal,
     onProgress: (e) => {
@@ -96,6 +284,8 @@ test("an abort signal ends the export with its reason", async () => {
   });
   await assert.rejects(collect(stream), (e) => e === reason);
   assert.equal(await otherTransactions(), 0);
+  assert.equal(c.open(), 0);
+  assert.equal(listeners(), 0);
 });
 
 test("exportBackup and exportRecords through encodeBackup write the same lines", async () => {

@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import neo4j from "neo4j-driver";
-import { classifyError, connect, normalizeUri, redactUri } from "./connect.ts";
+import { connect, normalizeUri, redactUri } from "./connect.ts";
+import { classifyError } from "../neo4j/driver_errors.ts";
 import {
   AuthenticationError,
   BackupError,

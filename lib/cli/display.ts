@@ -28,7 +28,8 @@ export interface Display {
  * import { startDisplay } from "./display.ts";
  * const { progress, watch } = startDisplay(context, false);
  * try {
- *   progress.update({ phase: "nodes", done: 10 });
+ *   progress.update({ type: "start", phase: "nodes", done: 0, total: 10 });
+ *   progress.update({ type: "end", phase: "nodes", done: 10, total: 10 });
  * } finally {
  *   watch.dispose();
  * }

@@ -30,6 +30,7 @@ import { helpText } from "./help.ts";
 import { Interrupted } from "./interrupt.ts";
 import { checkOverwrite, defaultOutputName, writeAtomically } from "./output_file.ts";
 import { resolvePassword } from "./password.ts";
+import { retryLine } from "./retry_line.ts";
 
 const OPTIONS: OptionTable = {
   ...COMMON_OPTIONS,
@@ -161,6 +162,9 @@ export async function runExport(args: string[], context: CommandContext): Promis
       compress: flags.compress,
       compressionLevel: flags.compressionLevel,
       onProgress: (event) => progress.update(event),
+      onWarning: (message) => progress.warn(message),
+      onRetry: (retry) => progress.warn(retryLine(retry)),
+      retryFor: flags.connection.retryFor,
       signal: watch.signal,
     }).pipeThrough(counter);
     if (toStdout) await bytes.pipeTo(stdout(), { signal: watch.signal });

@@ -27,8 +27,11 @@ export const COMMON_OPTIONS: OptionTable = {
 
 /** The flags of {@link COMMON_OPTIONS}, resolved. */
 export interface CommonFlags {
+  /** `-h`, `--help`: print the command's help and do nothing else. */
   help: boolean;
+  /** `-q`, `--quiet`: no progress, no summary. */
   quiet: boolean;
+  /** `--debug`: on failure `main` also prints the stack and every cause. */
   debug: boolean;
 }
 
@@ -38,7 +41,7 @@ export interface CommonFlags {
  * @param values The parsed values of {@link parseFlags}.
  * @returns `help`, `quiet` and `debug`, each `true` only when given.
  *
- * @example
+ * @example Read --quiet
  * ```ts
  * import assert from "node:assert/strict";
  * import { COMMON_OPTIONS, commonFlags, parseFlags } from "./flags.ts";
@@ -59,6 +62,7 @@ export const CONNECTION_OPTIONS: OptionTable = {
   password: { type: "string", short: "p" },
   database: { type: "string", short: "d" },
   yes: { type: "boolean", short: "y" },
+  "retry-for": { type: "string" },
 };
 
 /** The default server address, as cypher-shell has it. */
@@ -192,6 +196,8 @@ export interface ConnectionFlags {
   password?: string;
   /** `undefined` for the server's default database. */
   database?: string;
+  /** Milliseconds to keep retrying after a lost connection (`--retry-for`); the default when undefined. */
+  retryFor?: number;
 }
 
 /**
@@ -230,7 +236,38 @@ export function connectionFlags(
     username: pick(values.username, "NEO4J_USERNAME") ?? infoUser ?? DEFAULT_USERNAME,
     password: pick(values.password, "NEO4J_PASSWORD") ?? infoPassword,
     database: pick(values.database, "NEO4J_DATABASE"),
+    ...(values["retry-for"] === undefined
+      ? {}
+      : { retryFor: parseDuration("retry-for", String(values["retry-for"])) }),
   };
+}
+
+/**
+ * Parses a duration flag: a number with `ms`, `s`, `m` or `h`, or a bare number of seconds.
+ *
+ * @param flag The flag's name, for the message.
+ * @param text What was given.
+ * @returns Milliseconds.
+ * @throws {UsageError} When it is not a duration.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseDuration } from "./flags.ts";
+ * assert.equal(parseDuration("retry-for", "5m"), 300_000);
+ * assert.equal(parseDuration("retry-for", "90"), 90_000);
+ * assert.equal(parseDuration("retry-for", "0"), 0);
+ * ```
+ */
+export function parseDuration(flag: string, text: string): number {
+  const m = text.trim().match(/^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?$/);
+  if (!m) {
+    throw new UsageError(
+      `Invalid --${flag} '${text}': give a duration such as 90s, 5m or 1h (0 for no retries)`,
+    );
+  }
+  const unit = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[m[2] ?? "s"]!;
+  return Math.round(Number(m[1]) * unit);
 }
 
 function splitUserInfo(info: string): [string | undefined, string | undefined] {

@@ -14,9 +14,7 @@ const CONNECTION = `Connection options (like cypher-shell):
   -p, --password PASSWORD  password (env NEO4J_PASSWORD); asked for on a terminal when missing
   -d, --database NAME      database (env NEO4J_DATABASE, default: the server's default database)`;
 
-const COMMON =
-  `  -y, --yes                answer yes to every question (overwrite, non-empty target)
-  -q, --quiet              print no progress and no summary (errors still print)
+const COMMON = `  -q, --quiet              print no progress and no summary (errors still print)
       --debug              print stack traces and causes of errors
   -h, --help               print this help`;
 
@@ -47,6 +45,7 @@ written to FILE.partial and renamed to FILE only when complete.
 Options:
   -o, --output FILE|-      where to write the backup; '-' writes to stdout
   -f, --force              overwrite FILE if it exists (otherwise ask on a terminal, or refuse)
+  -y, --yes                answer yes to every question: the same as --force
       --no-compress        write plain JSON Lines (.jsonl) instead of gzip
   -Z, --compress-level N   gzip level: 1 fastest, 9 smallest, 0 none (default 5)
       --fetch-size N       records fetched per round trip (default 10000)
@@ -67,6 +66,7 @@ you confirm on a terminal or pass --yes.
 
 Options:
       --batch-size N       records written per transaction (default 5000)
+  -y, --yes                import into a database that holds data without asking
 ${COMMON}
 
 ${CONNECTION}

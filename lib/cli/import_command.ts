@@ -14,7 +14,7 @@ import {
   importRecords,
   type ImportSummary,
 } from "../engine/import.ts";
-import { formatCount, formatSummary, type ProgressReporter } from "./progress.ts";
+import { formatCount, formatSummary, plural, type ProgressReporter } from "./progress.ts";
 import { confirm } from "../runtime/terminal.ts";
 import { openRead } from "../runtime/files.ts";
 import { pathKind } from "../runtime/files.ts";
@@ -37,13 +37,15 @@ import {
   positiveInteger,
 } from "./flags.ts";
 import { helpText } from "./help.ts";
-import { Interrupted, raceAbort } from "./interrupt.ts";
 import { resolvePassword } from "./password.ts";
+import { retryLine } from "./retry_line.ts";
 
 const OPTIONS: OptionTable = {
   ...COMMON_OPTIONS,
   ...CONNECTION_OPTIONS,
   "batch-size": { type: "string" },
+  resume: { type: "boolean" },
+  state: { type: "string" },
 };
 
 /** The flags of `import`, resolved. */
@@ -55,6 +57,10 @@ export interface ImportFlags {
   /** A file, a Python project folder, `"-"` for stdin, or `undefined` (stdin when piped). */
   input?: string;
   batchSize?: number;
+  /** `--resume`: continue the interrupted import of this backup into this target. */
+  resume: boolean;
+  /** `--state PATH`: the import's state file; `FILE.import-state` for a file by default. */
+  state?: string;
   connection: ConnectionFlags;
 }
 
@@ -86,8 +92,39 @@ export function parseImportArgs(
     yes: values.yes === true,
     input: positionals[0],
     batchSize: positiveInteger("import", "batch-size", values["batch-size"], 1_000_000),
+    resume: values.resume === true,
+    ...(typeof values.state === "string" ? { state: values.state } : {}),
     connection: connectionFlags(values, env),
   };
+}
+
+/**
+ * The state file of an import: `--state`, else `FILE.import-state` beside a backup file; none
+ * for stdin and Python folders without `--state` (such an import cannot be resumed).
+ *
+ * @param flags The import's flags.
+ * @returns The path, or `undefined`.
+ * @throws {UsageError} For `--resume` without a state file to read.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseImportArgs, statePath } from "./import_command.ts";
+ * assert.equal(statePath(parseImportArgs(["g.jsonl.gz"], () => undefined)), "g.jsonl.gz.import-state");
+ * assert.equal(statePath(parseImportArgs(["-"], () => undefined)), undefined);
+ * ```
+ */
+export function statePath(flags: ImportFlags): string | undefined {
+  if (flags.state !== undefined) return flags.state;
+  const file = flags.input !== undefined && flags.input !== "-";
+  if (flags.resume && !file) {
+    throw new UsageError(
+      `--resume needs the import's state file: name it with --state PATH (reading stdin); ${
+        helpHint("import")
+      }`,
+    );
+  }
+  return file ? `${flags.input}.import-state` : undefined;
 }
 
 /** The opened input: bytes of a backup, or a Python project folder. */
@@ -141,6 +178,9 @@ export async function runImport(args: string[], context: CommandContext): Promis
   const { stderr, terminal } = context;
   stderr.hide(flags.connection.password);
   const input = await openInput(flags.input, terminal.stdin);
+  const state = "legacyDir" in input && flags.state === undefined && !flags.resume
+    ? undefined
+    : statePath(flags);
   const canPrompt = terminal.stdin && terminal.stderr && !input.fromStdin;
   let connection;
   try {
@@ -161,22 +201,22 @@ export async function runImport(args: string[], context: CommandContext): Promis
     confirmNonEmpty: (target) => askNonEmpty(target, canPrompt, progress),
     onProgress: (event) => progress.update(event),
     onWarning: (message) => progress.warn(message),
+    onRetry: (retry) => progress.warn(retryLine(retry)),
+    retryFor: flags.connection.retryFor,
+    state,
+    resume: flags.resume,
+    // Ctrl-C stops the import after the batch in flight; its error then says what the target
+    // holds (the engine adds the committed counts to the Interrupted the watch aborts with).
+    signal: watch.signal,
   };
   try {
-    const work = "legacyDir" in input
-      ? importRecords(driver, readLegacyBackup(input.legacyDir, options), options)
-      : importBackup(driver, input.bytes.pipeThrough(counter, { signal: watch.signal }), options);
-    const summary = await raceAbort(work, watch.signal);
+    const summary = "legacyDir" in input
+      ? await importRecords(driver, readLegacyBackup(input.legacyDir, options), options)
+      : await importBackup(driver, input.bytes.pipeThrough(counter), options);
     progress.finish();
     if (!flags.quiet) printSummary(context, summary, input, counter.bytes);
   } catch (e) {
     progress.clear();
-    if (e instanceof Interrupted) {
-      throw new Interrupted(
-        `Interrupted by the user; database '${database}' may now hold a partial import`,
-        { cause: e },
-      );
-    }
     throw toBackupError(e, { uri: connection.uri, database, username: flags.connection.username });
   } finally {
     watch.dispose();
@@ -217,5 +257,17 @@ function printSummary(
     file: input.shown,
     seconds: summary.seconds,
   });
+  if (summary.resumed) lines.splice(1, 0, "The import continued the interrupted one (--resume)");
+  if (summary.batchesReduced) lines.splice(1, 0, `Note: ${summary.batchesReduced}`);
+  const changed = summary.createdWithChanges;
+  if (changed.length > 0) {
+    // After the counts line: these items are among the created ones.
+    lines.splice(
+      1,
+      0,
+      `Created ${plural(changed.length, "schema item")} with changes:`,
+      ...changed.map((item) => `  '${item.name}': ${item.reason}`),
+    );
+  }
   for (const line of lines) context.stderr.line(line);
 }

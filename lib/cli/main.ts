@@ -15,13 +15,13 @@ import { writeStderr } from "../runtime/stdio.ts";
 import { writeStdout } from "../runtime/stdio.ts";
 import { VERSION } from "../version.ts";
 import type { CommandContext } from "./context.ts";
-import { runExport } from "./export_command.ts";
+import { parseExportArgs, runExport } from "./export_command.ts";
 import { toBackupError } from "./failure.ts";
-import { helpHint } from "./flags.ts";
+import { type CommonFlags, helpHint } from "./flags.ts";
 import { type Command, COMMANDS, helpText } from "./help.ts";
-import { runImport } from "./import_command.ts";
+import { parseImportArgs, runImport } from "./import_command.ts";
 import { Stderr } from "./stderr.ts";
-import { runVerify } from "./verify_command.ts";
+import { parseVerifyArgs, runVerify } from "./verify_command.ts";
 
 const RUN: Record<Command, (args: string[], context: CommandContext) => Promise<void>> = {
   export: runExport,
@@ -60,7 +60,7 @@ export async function main(args: string[]): Promise<number> {
   } catch (e) {
     const error = toBackupError(e);
     stderr.error(error.message);
-    if (args.includes("--debug")) stderr.write(describeError(e));
+    if (debugRequested(args, env)) stderr.write(describeError(e));
     return error.exitCode;
   }
 }
@@ -86,6 +86,46 @@ async function dispatch(args: string[], context: CommandContext): Promise<void> 
   }
   setTitle(`neo4j-backup ${first}`);
   await RUN[first](rest, context);
+}
+
+const PARSE: Record<
+  Command,
+  (args: string[], env: (name: string) => string | undefined) => CommonFlags
+> = {
+  export: parseExportArgs,
+  import: parseImportArgs,
+  verify: parseVerifyArgs,
+};
+
+/**
+ * Tells whether the command line asked for `--debug`, as the command's own parser reads it:
+ * a `--debug` that is the value of another flag (`-p --debug`) or comes after `--` is not the
+ * flag. A command line that does not parse asks for nothing.
+ *
+ * @param args The arguments after the program name.
+ * @param env Reads an environment variable.
+ * @returns The parsed `debug` flag.
+ *
+ * @example Tell the flag from a value
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { debugRequested } from "./main.ts";
+ * const env = () => undefined;
+ * assert.equal(debugRequested(["verify", "b.jsonl", "--debug"], env), true);
+ * assert.equal(debugRequested(["verify", "--", "--debug"], env), false);
+ * ```
+ */
+export function debugRequested(
+  args: string[],
+  env: (name: string) => string | undefined,
+): boolean {
+  const [command, ...rest] = args;
+  if (command === undefined || !isCommand(command)) return false;
+  try {
+    return PARSE[command](rest, env).debug;
+  } catch {
+    return false;
+  }
 }
 
 function isCommand(name: string): name is Command {

@@ -7,10 +7,8 @@
 
 import { FileError, RefusedError } from "../errors.ts";
 import { confirm } from "../runtime/terminal.ts";
-import { openWrite } from "../runtime/files.ts";
 import { pathKind } from "../runtime/files.ts";
-import { removeFile } from "../runtime/files.ts";
-import { renameFile } from "../runtime/files.ts";
+import { writeFileAtomically } from "../runtime/files.ts";
 
 /** The suffix of the file a backup is written to before it is complete. */
 export const PARTIAL_SUFFIX = ".partial";
@@ -76,8 +74,9 @@ export async function checkOverwrite(path: string, policy: OverwritePolicy): Pro
 }
 
 /**
- * Writes `bytes` to `path.partial` and renames it to `path` only when every byte is on disk.
- * On any failure, or when `signal` aborts, the partial file is removed and `path` is untouched.
+ * Writes `bytes` to `path.partial` and renames it to `path` only when every byte is on disk
+ * (see {@link writeFileAtomically}). On any failure, or when `signal` aborts, the partial file
+ * is removed and `path` is untouched.
  *
  * @param path The output file.
  * @param bytes The backup's bytes.
@@ -96,19 +95,5 @@ export async function writeAtomically(
   bytes: ReadableStream<Uint8Array>,
   signal?: AbortSignal,
 ): Promise<void> {
-  const partial = `${path}${PARTIAL_SUFFIX}`;
-  let file: WritableStream<Uint8Array>;
-  try {
-    file = await openWrite(partial);
-  } catch (e) {
-    await bytes.cancel(e).catch(() => {});
-    throw e;
-  }
-  try {
-    await bytes.pipeTo(file, { signal });
-    await renameFile(partial, path);
-  } catch (e) {
-    await removeFile(partial);
-    throw e;
-  }
+  await writeFileAtomically(path, bytes, { signal, partialSuffix: PARTIAL_SUFFIX });
 }

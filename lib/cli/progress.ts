@@ -1,7 +1,8 @@
 /**
  * Progress, warnings and summaries for people, written to stderr. On a terminal progress is one
  * line redrawn in place; elsewhere (a log, CI) it is a plain line every few seconds per phase.
- * The formatting functions are pure so that they can be tested without a terminal.
+ * Either way each phase ends with one line, `nodes 1,207 done in 0.4 s`. The formatting
+ * functions are pure so that they can be tested without a terminal.
  *
  * @module
  */
@@ -35,20 +36,35 @@ interface PhaseState {
   done: number;
   total?: number;
   started: number;
+  /** The count at the phase's start: more than 0 when a resumed import goes on. */
+  from: number;
 }
 
 /**
  * Turns {@link ProgressEvent}s into a throttled progress display and prints warnings once each.
+ * A phase's clock starts at its `start` event; its `end` event prints the line that closes it,
+ * `PHASE COUNT done in TIME`, with the end's count. Between the two, `advance` events redraw
+ * the line on a terminal (at most every `redrawInterval`) or print a plain line (every
+ * `logInterval`). Events that break the contract of {@link ProgressEvent} lose no phase: an
+ * `end` without a `start` still prints, a `start` while another phase runs ends that one at its
+ * last count, a repeated `start` keeps the clock, an `advance` without a `start` starts its
+ * phase, {@link finish} ends a phase that never got its `end`, and late events of a phase that
+ * ended print nothing.
  *
- * @example Report progress to stderr
+ * @example Report two phases off a terminal
  * ```ts
  * import assert from "node:assert/strict";
  * import { ProgressReporter } from "./progress.ts";
- * const lines: string[] = [];
- * const progress = new ProgressReporter({ write: (t) => lines.push(t), terminal: false });
- * progress.update({ phase: "nodes", done: 10, total: 10 });
+ * let text = "";
+ * const progress = new ProgressReporter({ write: (t) => (text += t), terminal: false, now: () => 0 });
+ * progress.update({ type: "start", phase: "nodes", done: 0, total: 1207 });
+ * progress.update({ type: "advance", phase: "nodes", done: 1000, total: 1207 });
+ * progress.update({ type: "end", phase: "nodes", done: 1207, total: 1207 });
+ * progress.update({ type: "start", phase: "relationships", done: 0, total: 0 });
+ * progress.update({ type: "end", phase: "relationships", done: 0, total: 0 });
  * progress.finish();
- * assert.ok(lines.join("").includes("nodes"));
+ * assert.equal(text, "nodes 1,207 done in 0.0 s\nrelationships 0 done in 0.0 s\n");
+ * assert.equal(progress.counts.get("nodes"), 1207);
  * ```
  */
 export class ProgressReporter {
@@ -57,7 +73,7 @@ export class ProgressReporter {
   #lastDraw = -Infinity;
   #lineShown = false;
   #warned = new Set<string>();
-  #finished = new Map<ProgressEvent["phase"], number>();
+  #ended = new Map<ProgressEvent["phase"], number>();
 
   /**
    * Creates a reporter.
@@ -76,30 +92,40 @@ export class ProgressReporter {
   }
 
   /**
-   * Records a progress event and redraws when it is time to.
+   * Records a progress event: starts, redraws or ends its phase.
    *
    * @param event The engine's progress.
+   *
+   * @example Start, advance and end a phase
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressReporter } from "./progress.ts";
+   * const lines: string[] = [];
+   * const progress = new ProgressReporter({ write: (t) => lines.push(t), terminal: false });
+   * progress.update({ type: "start", phase: "schema", done: 0, total: 2 });
+   * progress.update({ type: "end", phase: "schema", done: 2, total: 2 });
+   * assert.match(lines[0], /^schema 2 done in \d/);
+   * ```
    */
   update(event: ProgressEvent): void {
     const now = this.#options.now();
+    if (event.type === "start") return this.#start(event, now);
     if (this.#current?.phase !== event.phase) {
-      // A late event for a phase that already ended (e.g. a final total) updates it quietly.
-      if (this.#finished.has(event.phase)) {
-        this.#finished.set(event.phase, event.done);
+      if (this.#ended.has(event.phase)) {
+        // Late news of a phase that ended: a repeated end corrects its count, quietly.
+        if (event.type === "end") this.#ended.set(event.phase, event.done);
         return;
       }
-      this.#endPhase(now);
-      this.#current = { phase: event.phase, done: event.done, total: event.total, started: now };
-      this.#lastDraw = this.#options.terminal ? -Infinity : now;
+      this.#start(event, now);
     }
-    this.#current.done = event.done;
-    this.#current.total = event.total ?? this.#current.total;
-    if (this.#options.quiet) return;
+    const state = this.#current!;
+    state.done = event.done;
+    state.total = event.total ?? state.total;
+    if (event.type === "end") return this.#end(now);
     const interval = this.#options.terminal
       ? this.#options.redrawInterval
       : this.#options.logInterval;
     if (now - this.#lastDraw < interval) return;
-    this.#lastDraw = now;
     this.#draw(now);
   }
 
@@ -107,6 +133,17 @@ export class ProgressReporter {
    * Prints a warning on its own line, once per distinct message.
    *
    * @param message The warning, one line.
+   *
+   * @example Warn once
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressReporter } from "./progress.ts";
+   * const lines: string[] = [];
+   * const progress = new ProgressReporter({ write: (t) => lines.push(t), terminal: false });
+   * progress.warn("Index 'x' skipped");
+   * progress.warn("Index 'x' skipped");
+   * assert.deepEqual(lines, ["neo4j-backup: warning: Index 'x' skipped\n"]);
+   * ```
    */
   warn(message: string): void {
     if (this.#warned.has(message)) return;
@@ -114,51 +151,107 @@ export class ProgressReporter {
     this.#clearLine();
     const label = this.#options.color ? "\x1b[33mwarning:\x1b[0m" : "warning:";
     this.#options.write(`neo4j-backup: ${label} ${message}\n`);
-    if (this.#current && !this.#options.quiet && this.#options.terminal) {
-      this.#draw(this.#options.now());
-    }
+    if (this.#current && this.#options.terminal) this.#draw(this.#options.now());
   }
 
-  /** Ends the last phase and leaves the cursor at the start of a fresh line. */
+  /**
+   * Ends a phase that is still running (its `end` never came) and leaves the cursor at the
+   * start of a fresh line.
+   *
+   * @example Finish after the last phase
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressReporter } from "./progress.ts";
+   * const lines: string[] = [];
+   * const progress = new ProgressReporter({ write: (t) => lines.push(t), terminal: false });
+   * progress.update({ type: "start", phase: "nodes", done: 0 });
+   * progress.update({ type: "advance", phase: "nodes", done: 3 });
+   * progress.finish();
+   * assert.match(lines[0], /^nodes 3 done in /);
+   * ```
+   */
   finish(): void {
-    this.#endPhase(this.#options.now());
-    this.#current = undefined;
+    if (this.#current) this.#end(this.#options.now());
   }
 
-  /** Removes the progress line (on a terminal) without ending the phase, e.g. before an error. */
+  /**
+   * Removes the progress line (on a terminal) without ending the phase, e.g. before an error.
+   *
+   * @example Clear before printing an error
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressReporter } from "./progress.ts";
+   * const out: string[] = [];
+   * const progress = new ProgressReporter({ write: (t) => out.push(t), terminal: true });
+   * progress.update({ type: "start", phase: "nodes", done: 0 });
+   * progress.clear();
+   * assert.equal(out.at(-1), "\r\x1b[2K");
+   * ```
+   */
   clear(): void {
     this.#clearLine();
   }
 
   /**
-   * The final item count of each phase that has ended.
+   * The count of each phase: the final count of those that ended, in the order they ran,
+   * then the count so far of the one running.
    *
-   * @returns A map from phase to its last `done` count.
+   * @returns A map from phase to its count.
+   *
+   * @example Read the counts for a summary
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ProgressReporter } from "./progress.ts";
+   * const progress = new ProgressReporter({ write: () => {}, terminal: false });
+   * progress.update({ type: "start", phase: "nodes", done: 0 });
+   * progress.update({ type: "end", phase: "nodes", done: 171 });
+   * assert.equal(progress.counts.get("nodes"), 171);
+   * ```
    */
   get counts(): ReadonlyMap<ProgressEvent["phase"], number> {
-    const counts = new Map(this.#finished);
+    const counts = new Map(this.#ended);
     if (this.#current) counts.set(this.#current.phase, this.#current.done);
     return counts;
   }
 
-  #endPhase(now: number): void {
-    const state = this.#current;
-    if (!state) return;
-    this.#finished.set(state.phase, state.done);
+  #start(event: ProgressEvent, now: number): void {
+    if (this.#current?.phase === event.phase) {
+      this.#current.total = event.total ?? this.#current.total; // a repeated start: same clock
+      return;
+    }
+    if (this.#current) this.#end(now);
+    this.#ended.delete(event.phase); // a phase that runs again (e.g. a retry) counts afresh
+    this.#current = {
+      phase: event.phase,
+      done: event.done,
+      total: event.total,
+      started: now,
+      from: event.done,
+    };
+    this.#lastDraw = now;
+    if (this.#options.terminal) this.#draw(now);
+  }
+
+  #end(now: number): void {
+    const state = this.#current!;
+    this.#current = undefined;
+    this.#ended.set(state.phase, state.done);
     if (this.#options.quiet) return;
-    const line = formatPhaseDone(state.phase, state.done, (now - state.started) / 1000);
     this.#clearLine();
+    const line = formatPhaseDone(state.phase, state.done, (now - state.started) / 1000);
     this.#options.write(`${line}\n`);
   }
 
   #draw(now: number): void {
     const state = this.#current;
-    if (!state) return;
+    this.#lastDraw = now;
+    if (!state || this.#options.quiet) return;
     const line = formatProgressLine({
       phase: state.phase,
       done: state.done,
       total: state.total,
       seconds: (now - state.started) / 1000,
+      from: state.from,
     });
     if (this.#options.terminal) {
       const width = this.#options.columns;
@@ -184,6 +277,8 @@ export interface ProgressLine {
   total?: number;
   /** Seconds since the phase started. */
   seconds: number;
+  /** Items already done when the phase started (a resumed import); the rate counts the rest. */
+  from?: number;
 }
 
 /**
@@ -202,7 +297,7 @@ export interface ProgressLine {
  */
 export function formatProgressLine(line: ProgressLine): string {
   const parts: string[] = [line.phase];
-  const rate = line.seconds > 0 ? line.done / line.seconds : undefined;
+  const rate = line.seconds > 0 ? (line.done - (line.from ?? 0)) / line.seconds : undefined;
   if (line.total !== undefined && line.total > 0) {
     parts.push(`${formatCount(line.done)}/${formatCount(line.total)}`);
     parts.push(`${Math.floor(Math.min(1, line.done / line.total) * 100)}%`);

@@ -107,28 +107,51 @@ function reporter(terminal: boolean, quiet = false) {
   return { out, progress, tick: (ms: number) => (now += ms) };
 }
 
+/** The lines written off a terminal, without their newlines. */
+function plainLines(out: string[]): string[] {
+  return out.join("").split("\n").filter((line) => line !== "");
+}
+
 test("on a terminal progress redraws one line at most ten times a second", () => {
   const { out, progress, tick } = reporter(true);
-  progress.update({ phase: "nodes", done: 0, total: 100 });
+  progress.update({ type: "start", phase: "nodes", done: 0, total: 100 });
   for (let i = 1; i <= 50; i++) {
     tick(10);
-    progress.update({ phase: "nodes", done: i, total: 100 });
+    progress.update({ type: "advance", phase: "nodes", done: i, total: 100 });
   }
   const draws = out.filter((t) => t.startsWith("\r\x1b[2K") && t.length > 4);
   assert.ok(draws.length >= 5 && draws.length <= 6, `drew ${draws.length} times`);
   assert.ok(out.every((t) => !t.includes("\n")), "no newline while the phase runs");
-  progress.finish();
+  progress.update({ type: "end", phase: "nodes", done: 50, total: 50 });
   assert.match(out.at(-1)!, /^nodes 50 done in 0\.5 s\n$/);
 });
 
-test("off a terminal progress prints a plain line every five seconds and one per finished phase", () => {
+test("on a terminal a phase shows at its start, and its end replaces the line for good", () => {
+  const { out, progress, tick } = reporter(true);
+  progress.update({ type: "start", phase: "nodes", done: 0, total: 1207 });
+  assert.deepEqual(out, ["\r\x1b[2Knodes 0/1,207 0%"]);
+  tick(2000);
+  progress.update({ type: "advance", phase: "nodes", done: 1000, total: 1207 });
+  assert.equal(out.at(-1), "\r\x1b[2Knodes 1,000/1,207 82% 500/s ETA 0.4 s");
+  tick(500);
+  progress.update({ type: "end", phase: "nodes", done: 1207, total: 1207 });
+  assert.deepEqual(out.slice(-2), ["\r\x1b[2K", "nodes 1,207 done in 2.5 s\n"]);
+  const written = out.length;
+  tick(1000);
+  progress.finish();
+  assert.equal(out.length, written, "nothing is redrawn or repeated after the end");
+});
+
+test("off a terminal progress prints a plain line every five seconds and one line at each end", () => {
   const { out, progress, tick } = reporter(false);
-  progress.update({ phase: "nodes", done: 0, total: 1000 });
+  progress.update({ type: "start", phase: "nodes", done: 0, total: 1000 });
   for (let i = 1; i <= 12; i++) {
     tick(1000);
-    progress.update({ phase: "nodes", done: i * 10, total: 1000 });
+    progress.update({ type: "advance", phase: "nodes", done: i * 10, total: 1000 });
   }
-  progress.update({ phase: "relationships", done: 5 });
+  progress.update({ type: "end", phase: "nodes", done: 120, total: 120 });
+  progress.update({ type: "start", phase: "relationships", done: 0, total: 5 });
+  progress.update({ type: "end", phase: "relationships", done: 5, total: 5 });
   progress.finish();
   assert.deepEqual(out, [
     "nodes 50/1,000 5% 10/s ETA 1 min 35 s\n",
@@ -139,34 +162,110 @@ test("off a terminal progress prints a plain line every five seconds and one per
   assert.ok(out.every((t) => !t.includes("\x1b")), "no escape codes off a terminal");
 });
 
-test("quiet progress prints nothing but still prints warnings", () => {
+test("a phase's clock runs from its start event to its end event, whatever comes between", () => {
+  const { out, progress, tick } = reporter(false);
+  progress.update({ type: "start", phase: "schema", done: 0, total: 3 });
+  tick(300);
+  progress.update({ type: "end", phase: "schema", done: 3, total: 3 });
+  tick(700); // between phases: counted in no phase
+  progress.update({ type: "start", phase: "nodes", done: 0, total: 1207 });
+  tick(4000); // the first advance comes late
+  progress.update({ type: "advance", phase: "nodes", done: 1000, total: 1207 });
+  tick(1000);
+  progress.update({ type: "end", phase: "nodes", done: 1207, total: 1207 });
+  tick(2000);
+  progress.update({ type: "start", phase: "relationships", done: 0, total: 0 });
+  progress.update({ type: "end", phase: "relationships", done: 0, total: 0 });
+  progress.finish();
+  assert.deepEqual(plainLines(out), [
+    "schema 3 done in 0.3 s",
+    "nodes 1,207 done in 5.0 s",
+    "relationships 0 done in 0.0 s",
+  ]);
+});
+
+test("a phase's line prints at its end with the end's count, before the next phase starts", () => {
+  const { out, progress } = reporter(false);
+  progress.update({ type: "start", phase: "nodes", done: 0, total: 2000 });
+  progress.update({ type: "advance", phase: "nodes", done: 1000, total: 2000 });
+  progress.update({ type: "end", phase: "nodes", done: 1207, total: 2000 });
+  assert.deepEqual(plainLines(out), ["nodes 1,207 done in 0.0 s"]);
+  assert.equal(progress.counts.get("nodes"), 1207);
+});
+
+test("schema and indexes each get their own line with their own count", () => {
+  const { out, progress, tick } = reporter(false);
+  for (const [phase, done] of [["nodes", 171], ["relationships", 253], ["schema", 5]] as const) {
+    progress.update({ type: "start", phase, done: 0, total: done });
+    tick(100);
+    progress.update({ type: "end", phase, done, total: done });
+  }
+  progress.update({ type: "start", phase: "indexes", done: 0, total: 2 });
+  tick(1500);
+  progress.update({ type: "advance", phase: "indexes", done: 1, total: 2 });
+  progress.update({ type: "end", phase: "indexes", done: 2, total: 2 });
+  progress.finish();
+  assert.deepEqual(plainLines(out), [
+    "nodes 171 done in 0.1 s",
+    "relationships 253 done in 0.1 s",
+    "schema 5 done in 0.1 s",
+    "indexes 2 done in 1.5 s",
+  ]);
+  assert.deepEqual([...progress.counts], [
+    ["nodes", 171],
+    ["relationships", 253],
+    ["schema", 5],
+    ["indexes", 2],
+  ]);
+});
+
+test("no phase line is invented or lost when events come out of the contract", () => {
+  const { out, progress, tick } = reporter(false);
+  // An end without a start still prints, once; late events of an ended phase print nothing.
+  progress.update({ type: "end", phase: "schema", done: 2, total: 2 });
+  progress.update({ type: "end", phase: "schema", done: 2, total: 2 });
+  progress.update({ type: "advance", phase: "schema", done: 2, total: 2 });
+  // A phase that starts while another runs closes the running one at its last count.
+  progress.update({ type: "start", phase: "nodes", done: 0 });
+  tick(500);
+  progress.update({ type: "start", phase: "nodes", done: 0 }); // repeated: the clock runs on
+  tick(500);
+  progress.update({ type: "advance", phase: "nodes", done: 10 });
+  progress.update({ type: "start", phase: "relationships", done: 0 });
+  tick(1000);
+  progress.update({ type: "advance", phase: "relationships", done: 4 });
+  // finish() closes a phase that never ended.
+  progress.finish();
+  progress.finish();
+  assert.deepEqual(plainLines(out), [
+    "schema 2 done in 0.0 s",
+    "nodes 10 done in 1.0 s",
+    "relationships 4 done in 1.0 s",
+  ]);
+  assert.deepEqual([...progress.counts], [["schema", 2], ["nodes", 10], ["relationships", 4]]);
+});
+
+test("quiet progress prints nothing but still counts and prints warnings", () => {
   const { out, progress } = reporter(true, true);
-  progress.update({ phase: "nodes", done: 10 });
+  progress.update({ type: "start", phase: "nodes", done: 0 });
+  progress.update({ type: "advance", phase: "nodes", done: 10 });
+  progress.update({ type: "end", phase: "nodes", done: 12 });
   progress.finish();
   assert.deepEqual(out, []);
+  assert.equal(progress.counts.get("nodes"), 12);
   progress.warn("Index 'x' skipped");
   assert.deepEqual(out, ["neo4j-backup: warning: Index 'x' skipped\n"]);
 });
 
-test("each warning prints once, clearing the progress line first", () => {
+test("each warning prints once, clearing the progress line first and redrawing it after", () => {
   const { out, progress } = reporter(true);
-  progress.update({ phase: "nodes", done: 1 });
+  progress.update({ type: "start", phase: "nodes", done: 0 });
+  progress.update({ type: "advance", phase: "nodes", done: 1 });
   progress.warn("Value of 'p' on line 3 was rounded");
   progress.warn("Value of 'p' on line 3 was rounded");
   const warnings = out.filter((t) => t.includes("warning:"));
   assert.equal(warnings.length, 1);
   const at = out.indexOf(warnings[0]);
   assert.equal(out[at - 1], "\r\x1b[2K");
-});
-
-test("a late event for a finished phase updates its count without a new line", () => {
-  const { out, progress } = reporter(false);
-  progress.update({ phase: "nodes", done: 10 });
-  progress.update({ phase: "relationships", done: 4 });
-  progress.update({ phase: "nodes", done: 10, total: 10 });
-  progress.update({ phase: "relationships", done: 4, total: 4 });
-  progress.finish();
-  assert.equal(out.filter((t) => t.startsWith("nodes")).length, 1);
-  assert.equal(progress.counts.get("nodes"), 10);
-  assert.equal(progress.counts.get("relationships"), 4);
+  assert.ok(out[at + 1].startsWith("\r\x1b[2Knodes 1"), "the line is drawn again");
 });

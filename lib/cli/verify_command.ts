@@ -157,23 +157,70 @@ interface Tally {
   counts: { index: number; constraint: number; node: number; rel: number };
 }
 
-/** Reads every record (which makes the decoder check them all) and counts them by kind. */
+/** The phases of reading a backup, in file order. */
+const PHASES = ["schema", "nodes", "relationships"] as const;
+
+/** The phase each record kind belongs to; the footer ends the last one. */
+const PHASE_OF: Record<Exclude<BackupRecord["kind"], "header">, number> = {
+  index: 0,
+  constraint: 0,
+  node: 1,
+  rel: 2,
+  footer: PHASES.length,
+};
+
+/** How often, in records, a phase reports that it advanced. */
+const ADVANCE_EVERY = 1000;
+
+/**
+ * Reads every record (which makes the decoder check them all), counts them by kind, and
+ * reports each phase with one `start` (totals from the header's counts, when it has them),
+ * `advance`s, and one `end` with the true count, empty phases included.
+ */
 async function tallyRecords(
   records: ReadableStream<BackupRecord>,
   progress: ProgressReporter,
 ): Promise<Tally> {
   const tally: Tally = { counts: { index: 0, constraint: 0, node: 0, rel: 0 } };
+  const done = [0, 0, 0];
+  let totals: (number | undefined)[] = [];
+  let running = -1;
+  /** Ends the running phase and every one before `next`, and starts `next`. */
+  const enter = (next: number) => {
+    for (; running < next; running++) {
+      if (running >= 0) {
+        const phase = PHASES[running];
+        progress.update({ type: "end", phase, done: done[running], total: done[running] });
+      }
+      const starting = running + 1;
+      if (starting < PHASES.length) {
+        const phase = PHASES[starting];
+        progress.update({ type: "start", phase, done: 0, total: totals[starting] });
+      }
+    }
+  };
   for await (const record of records) {
-    if (record.kind === "header") tally.header = record;
-    else if (record.kind === "footer") tally.footer = record;
-    else if (++tally.counts[record.kind] % 1000 === 0) {
-      const phase = record.kind === "node"
-        ? "nodes"
-        : record.kind === "rel"
-        ? "relationships"
-        : "schema";
-      progress.update({ phase, done: tally.counts[record.kind] });
+    if (record.kind === "header") {
+      tally.header = record;
+      totals = [undefined, count(record.counts?.nodes), count(record.counts?.relationships)];
+      enter(0);
+      continue;
+    }
+    const at = PHASE_OF[record.kind];
+    if (at > running) enter(at);
+    if (record.kind === "footer") {
+      tally.footer = record;
+      continue;
+    }
+    tally.counts[record.kind]++;
+    if (++done[at] % ADVANCE_EVERY === 0) {
+      progress.update({ type: "advance", phase: PHASES[at], done: done[at], total: totals[at] });
     }
   }
   return tally;
+}
+
+/** A count from the header, which the decoder does not check, or nothing. */
+function count(value: unknown): number | undefined {
+  return Number.isSafeInteger(value) && (value as number) >= 0 ? value as number : undefined;
 }

@@ -9,7 +9,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import type { Driver } from "neo4j-driver";
+import type { Neo4jDriver } from "../neo4j/driver.ts";
 import { FileError } from "../errors.ts";
 import {
   importBackup,
@@ -25,7 +25,7 @@ export interface ImporterOptions extends Omit<ImportOptions, "database" | "allow
   /** The project folder: one written by {@link Extractor}, or a Python `neo4j-backup` backup. */
   projectDir: string;
   /** A driver connected to the target server. */
-  driver: Driver;
+  driver: Neo4jDriver;
   /** The target database; the server's default when omitted. */
   database?: string;
   /** Import into a database that already holds data without asking (the Python `input_yes`). */

@@ -10,7 +10,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
-import { FileError, FormatError } from "../errors.ts";
+import { errorMessage, FileError, FormatError } from "../errors.ts";
 import { FORMAT_NAME, FORMAT_VERSION } from "../format/records.ts";
 import type {
   BackupRecord,
@@ -138,7 +138,7 @@ async function header(dir: string): Promise<HeaderRecord> {
     throw new FileError(
       missing
         ? `Cannot read '${dir}': no such directory; give the folder the Python tool wrote`
-        : `Cannot read '${dir}': ${reason(error)}`,
+        : `Cannot read '${dir}': ${errorMessage(error)}`,
       { cause: error },
     );
   }
@@ -216,7 +216,9 @@ async function dataFiles(dir: string): Promise<DataFiles> {
     names = await readdir(folder);
   } catch (error) {
     throw new FormatError(
-      `Cannot read '${folder}': ${reason(error)}; a backup of the Python neo4j-backup has one`,
+      `Cannot read '${folder}': ${
+        errorMessage(error)
+      }; a backup of the Python neo4j-backup has one`,
       { cause: error },
     );
   }
@@ -235,13 +237,15 @@ async function readRows(file: string): Promise<Row[]> {
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new FileError(`Cannot read '${file}': ${reason(error)}`, { cause: error });
+    throw new FileError(`Cannot read '${file}': ${errorMessage(error)}`, { cause: error });
   }
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = await gunzipAsync(bytes);
     } catch (error) {
-      throw new FormatError(`Cannot decompress '${file}': ${reason(error)}`, { cause: error });
+      throw new FormatError(`Cannot decompress '${file}': ${errorMessage(error)}`, {
+        cause: error,
+      });
     }
   }
   let text: string;
@@ -259,7 +263,7 @@ function parse(text: string, file: string): LegacyJson {
   try {
     return parseLegacyJson(text);
   } catch (error) {
-    throw new FormatError(`Cannot parse '${file}': ${reason(error)}`, { cause: error });
+    throw new FormatError(`Cannot parse '${file}': ${errorMessage(error)}`, { cause: error });
   }
 }
 
@@ -367,9 +371,4 @@ function map(row: Row, key: string): Row {
 
 function optionalMap(row: Row, key: string): Row {
   return Object.hasOwn(row, key) ? map(row, key) : {};
-}
-
-function reason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0].replace(/\.$/, "");
 }

@@ -3,27 +3,40 @@
  * query per label set or relationship type), endpoints matched through an in-client id map (no
  * temporary property, label or index in the target), then the schema, then index population.
  *
+ * A failure after the first committed batch says what the target holds: the error keeps its
+ * class and exit code, its message ends with the committed counts and what to do, and
+ * {@link partialImportOf} reads the counts from it.
+ *
  * @module
  */
 
-import type { Driver, ManagedTransaction, Session } from "neo4j-driver";
-import { labelPattern, quote } from "../neo4j/cypher.ts";
+import type { Driver, Session } from "neo4j-driver";
+import { driverOf, type Neo4jDriver } from "../neo4j/driver.ts";
 import { decodeBackup } from "../format/decoder_stream.ts";
-import { DatabaseError, FormatError, RefusedError } from "../errors.ts";
+import { ConnectionError, FormatError, RefusedError, UsageError } from "../errors.ts";
+import type { BackupRecord, HeaderRecord } from "../format/records.ts";
+import { classifyError } from "../neo4j/driver_errors.ts";
 import { toNumber } from "../neo4j/integers.ts";
-import { IdMap } from "./id_map.ts";
-import type { ProgressEvent } from "./progress_event.ts";
-import type {
-  BackupRecord,
-  HeaderRecord,
-  NodeRecord,
-  Properties,
-  RelationshipRecord,
-  SchemaRecord,
-} from "../format/records.ts";
-import { describeSchema, planSchema } from "../neo4j/schema.ts";
 import { type ServerInfo, serverInfo } from "../neo4j/server.ts";
-import { splitZoned, zonedKeys, zonedSetClause } from "../neo4j/zoned_datetimes.ts";
+import { abortError, throwIfAborted } from "./abort.ts";
+import { BatchWriter } from "./batch_writer.ts";
+import { withPartialImport } from "./partial_import.ts";
+import type { ProgressEvent } from "./progress_event.ts";
+import { SchemaWriter, type SkippedSchema } from "./schema_writer.ts";
+import { ExactWriter } from "./exact_write.ts";
+import {
+  backupIdentity,
+  type Counts,
+  Journal,
+  readJournal,
+  resolvePending,
+  type TargetIdentity,
+} from "./journal.ts";
+import { type RetryInfo, withRetries } from "./retry.ts";
+import type { ResumePoint } from "./batch_writer.ts";
+
+export { type PartialImport, type PartialImportError, partialImportOf } from "./partial_import.ts";
+export type { SkippedSchema } from "./schema_writer.ts";
 
 /** Options of {@link importRecords} and {@link importBackup}. */
 export interface ImportOptions {
@@ -37,12 +50,38 @@ export interface ImportOptions {
   confirmNonEmpty?: (
     info: { database: string; nodes: number; relationships: number },
   ) => Promise<boolean>;
-  /** Called as the import advances. */
+  /**
+   * Called as the import advances: for each phase that runs, in this order, one `start`,
+   * `advance`s and one `end`: `nodes` and `relationships` (always; an `advance` per committed
+   * batch, totals from the header's counts), `schema` (items created; when the backup has
+   * schema items), `indexes` (indexes whose population is awaited; when there are any).
+   */
   onProgress?: (event: ProgressEvent) => void;
-  /** Called once per schema item that cannot be recreated, and for other non-fatal problems. */
+  /** Called once per schema item that is skipped or created with changes, and for other non-fatal problems. */
   onWarning?: (message: string) => void;
   /** Seconds to wait for new indexes to come online (default 3,600). */
   indexTimeoutSeconds?: number;
+  /**
+   * Stops the import: it finishes the batch in flight, then throws the signal's reason (when it
+   * is of the error family, else a `BackupError`) with the committed counts.
+   */
+  signal?: AbortSignal;
+  /**
+   * The import's state file (journal): with it the import can be resumed after any
+   * interruption (see docs/RELIABILITY.md). It is created at the start, flushed to disk before
+   * each COMMIT, and removed when the import completes. Without it an interrupted import cannot
+   * be continued.
+   */
+  state?: string;
+  /** Continue the interrupted import that `state` describes, instead of starting one. */
+  resume?: boolean;
+  /**
+   * Milliseconds to keep retrying a batch through lost connections, a restarting server or
+   * transient errors (default 180,000).
+   */
+  retryFor?: number;
+  /** Called before each retry: what failed and when it is tried again. */
+  onRetry?: (info: RetryInfo) => void;
 }
 
 /** What an import did. */
@@ -55,31 +94,26 @@ export interface ImportSummary {
   nodes: number;
   /** Relationships created. */
   relationships: number;
-  /** Schema items created (or already present, for the built-in lookup indexes). */
+  /**
+   * Schema items of the backup that exist on the target after the import: created whole,
+   * created with changes (also listed in `createdWithChanges`), or lookup indexes the target
+   * already had under the same name. Skipped items are not counted.
+   */
   schemaCreated: number;
   /**
-   * Schema items the target could not take, with the reason; `partial` marks an item that was
-   * created without the parts named in the reason (an index provider or settings the target
-   * does not have).
+   * Schema items created without some of their parts (an index provider or settings the target
+   * does not have), each with what was left out (`partial` is true); counted in
+   * `schemaCreated`, not in `skipped`.
    */
+  createdWithChanges: SkippedSchema[];
+  /** Schema items that do not exist on the target, each with the reason. */
   skipped: SkippedSchema[];
+  /** Why write batches were made smaller than asked (a transaction limit), when they were. */
+  batchesReduced?: string;
+  /** True when this import continued an interrupted one (`resume`). */
+  resumed: boolean;
   /** Wall-clock seconds. */
   seconds: number;
-}
-
-/** A schema item, or part of one, that the target could not take. */
-export interface SkippedSchema {
-  /** The index or constraint name. */
-  name: string;
-  /** Why, in words for the user. */
-  reason: string;
-  /** True when the item was created, only without what the reason names. */
-  partial?: boolean;
-}
-
-interface PendingRel {
-  record: RelationshipRecord;
-  line: number;
 }
 
 /**
@@ -88,8 +122,10 @@ interface PendingRel {
  *
  * @param driver A driver connected to the target server.
  * @param records The records, header first.
- * @param options Database, batch size, confirmation, progress, warnings.
- * @returns What was imported and what was skipped.
+ * @param options Database, batch size, confirmation, progress, warnings, abort signal.
+ * @returns What was imported, created with changes and skipped.
+ * @throws {BackupError} A member of the error family; after the first committed batch its
+ *   message says what the target holds and {@link partialImportOf} returns the counts.
  *
  * @example Copy one database into another without a file
  * ```ts ignore
@@ -100,41 +136,65 @@ interface PendingRel {
  * ```
  */
 export async function importRecords(
-  driver: Driver,
+  neo4jDriver: Neo4jDriver,
   records: ReadableStream<BackupRecord>,
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
+  const driver = driverOf(neo4jDriver);
   const started = performance.now();
   const reader = records.getReader();
+  const { signal } = options;
+  // A read that waits on a stalled source ends as soon as the signal fires.
+  const stopReading = () => {
+    if (signal) reader.cancel(abortError(signal)).catch(() => {});
+  };
+  signal?.addEventListener("abort", stopReading, { once: true });
   try {
+    throwIfAborted(signal);
     const first = await reader.read();
+    throwIfAborted(signal);
     if (first.done || first.value.kind !== "header") {
       throw new FormatError("Not a backup: the first record is not a header", { line: 1 });
     }
     const header = first.value;
-    const target = await serverInfo(driver, options.database);
-    await ensureEmpty(driver, target, options);
+    const retry = { retryFor: options.retryFor, onRetry: options.onRetry, signal };
+    const target = await withRetries(
+      "connecting",
+      () => serverInfo(driver, options.database),
+      retry,
+    );
+    const start = await startJournal(driver, target, header, options);
+    throwIfAborted(signal);
+    const exact = new ExactWriter({
+      driver,
+      database: target.database,
+      journal: start.journal,
+      counts: start.counts,
+      retry,
+    });
     const session = driver.session({ database: target.database, defaultAccessMode: "WRITE" });
     try {
-      const writer = new BatchWriter(session, target, options, header.counts);
-      const schema = await writer.consume(reader);
-      const { created, skipped } = await applySchema(session, schema, target, header, options);
+      const done = await write(session, exact, reader, header, target, options, start);
+      await start.journal?.remove();
       return {
         header,
         target,
-        nodes: writer.nodes,
-        relationships: writer.relationships,
-        schemaCreated: created,
-        skipped,
+        ...done,
+        resumed: start.resume !== undefined,
         seconds: (performance.now() - started) / 1000,
       };
+    } catch (e) {
+      await start.journal?.close().catch(() => {});
+      throw e;
     } finally {
-      await session.close();
+      if (signal?.aborted) session.close().catch(() => {}); // a statement may still run
+      else await session.close();
     }
   } catch (e) {
     await reader.cancel(e).catch(() => {});
     throw e;
   } finally {
+    signal?.removeEventListener("abort", stopReading);
     reader.releaseLock();
   }
 }
@@ -145,7 +205,8 @@ export async function importRecords(
  * @param driver A driver connected to the target server.
  * @param bytes The backup file's bytes.
  * @param options As {@link importRecords}.
- * @returns What was imported and what was skipped.
+ * @returns What was imported, created with changes and skipped.
+ * @throws {BackupError} As {@link importRecords}.
  *
  * @example Restore a file
  * ```ts ignore
@@ -156,11 +217,197 @@ export async function importRecords(
  * ```
  */
 export function importBackup(
-  driver: Driver,
+  driver: Neo4jDriver,
   bytes: ReadableStream<Uint8Array>,
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   return importRecords(driver, decodeBackup(bytes), options);
+}
+
+/** How an import starts: fresh (journal created) or resumed (journal read and resolved). */
+interface Start {
+  journal?: Journal;
+  counts: Counts;
+  resume?: ResumePoint;
+  /** Schema items a resumed import had created already. */
+  schemaDone: Set<string>;
+}
+
+/** Reads the target's identity: store id, creation date, database. */
+async function identify(driver: Driver, target: ServerInfo): Promise<TargetIdentity> {
+  const { records } = await driver.executeQuery(
+    "CALL db.info() YIELD id, creationDate RETURN id, creationDate",
+    {},
+    { database: target.database, routing: "READ" },
+  );
+  return {
+    id: String(records[0].get("id")),
+    creationDate: String(records[0].get("creationDate")),
+    database: target.database,
+  };
+}
+
+async function startJournal(
+  driver: Driver,
+  target: ServerInfo,
+  header: HeaderRecord,
+  options: ImportOptions,
+): Promise<Start> {
+  const reader = new ExactWriter({
+    driver,
+    database: target.database,
+    counts: { nodes: 0, relationships: 0 },
+    retry: { retryFor: options.retryFor, onRetry: options.onRetry, signal: options.signal },
+  });
+  const { state: path } = options;
+  if (options.resume) {
+    if (!path) throw new UsageError("Cannot resume without the import's state file");
+    return await resume(reader, path, await identify(driver, target), header);
+  }
+  if (path) {
+    const existing = await readJournal(path);
+    if (existing) {
+      throw new RefusedError(
+        `An import of ${
+          backupIdentity(existing.header) === backupIdentity(header) ? "this" : "another"
+        } backup was interrupted (state file '${path}'): continue it with --resume, or delete ` +
+          "the state file and empty the target to start over",
+      );
+    }
+  }
+  await ensureEmpty(driver, target, options);
+  const counts = await reader.readCounts();
+  const journal = path
+    ? await Journal.create(path, header, await identify(driver, target), counts)
+    : undefined;
+  return { journal, counts, schemaDone: new Set() };
+}
+
+async function resume(
+  reader: ExactWriter,
+  path: string,
+  identity: TargetIdentity,
+  header: HeaderRecord,
+): Promise<Start> {
+  const state = await readJournal(path);
+  if (!state) {
+    throw new UsageError(
+      `Nothing to resume: there is no import state file '${path}' (the import completed, or ` +
+        "never started); import without --resume",
+    );
+  }
+  if (backupIdentity(state.header) !== backupIdentity(header)) {
+    throw new RefusedError(
+      `Cannot resume: the state file '${path}' belongs to another backup (made ${state.header.created}` +
+        `, this one ${header.created}); resume with the backup it names`,
+    );
+  }
+  if (state.target.id !== identity.id || state.target.creationDate !== identity.creationDate) {
+    throw new RefusedError(
+      `Cannot resume: the state file '${path}' belongs to another database (store ${state.target.id} ` +
+        `of ${state.target.database}), not to '${identity.database}' (store ${identity.id})`,
+    );
+  }
+  const journal = await Journal.reopen(path, state);
+  const counts = await reader.readCounts();
+  if (state.pending) {
+    if (resolvePending(state.pending, counts)) {
+      state.committed.push(state.pending);
+      await journal.committed(state.pending.seq);
+    } else await journal.rolledBack(state.pending.seq);
+  }
+  const last = state.committed.at(-1);
+  const expected = last
+    ? {
+      nodes: last.before.nodes + (last.phase === "nodes" ? last.size : 0),
+      relationships: last.before.relationships + (last.phase === "relationships" ? last.size : 0),
+    }
+    : state.counts;
+  if (expected.nodes !== counts.nodes || expected.relationships !== counts.relationships) {
+    throw new RefusedError(
+      `Cannot resume: the target holds ${counts.nodes} nodes and ${counts.relationships} ` +
+        `relationships where the interrupted import left ${expected.nodes} and ` +
+        `${expected.relationships}; something else wrote to it: empty it and import again`,
+    );
+  }
+  let nodes = 0;
+  let relationships = 0;
+  const ids: number[][] = [];
+  for (const b of state.committed) {
+    if (b.phase === "nodes") {
+      nodes += b.size;
+      ids.push(b.ids ?? []);
+    } else relationships += b.size;
+  }
+  // A schema item created just before the interruption may not be in the journal yet.
+  const existing = await reader.schemaNames();
+  return {
+    journal,
+    counts,
+    resume: { line: last?.line ?? 0, nodes, relationships, ids },
+    schemaDone: new Set([...state.schema, ...existing]),
+  };
+}
+
+/** Writes the data, then the schema; a failure after a commit carries the committed counts. */
+async function write(
+  session: Session,
+  exact: ExactWriter,
+  reader: ReadableStreamDefaultReader<BackupRecord>,
+  header: HeaderRecord,
+  target: ServerInfo,
+  options: ImportOptions,
+  start: Start,
+): Promise<Omit<ImportSummary, "header" | "target" | "seconds" | "resumed">> {
+  const data = new BatchWriter(exact, {
+    batchSize: options.batchSize ?? 5_000,
+    zonedDetour: target.major < 5, // see zoned_datetimes.ts
+    expected: header.counts,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    onWarning: options.onWarning,
+    resume: start.resume,
+  });
+  const schema = new SchemaWriter(session, {
+    target,
+    header,
+    indexTimeoutSeconds: options.indexTimeoutSeconds ?? 3600,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    onWarning: options.onWarning,
+    done: start.schemaDone,
+    onCreated: (name) => start.journal?.schema(name),
+  });
+  let inSchema = false;
+  try {
+    const records = await data.consume(reader);
+    inSchema = true;
+    await schema.apply(records);
+  } catch (e) {
+    const error = classifyError(e, { database: target.database, connected: true });
+    // A connection lost while a batch committed leaves that batch's fate unknown.
+    const unconfirmed = !inSchema && error instanceof ConnectionError ? data.failedRows : 0;
+    if (data.nodes + data.relationships + schema.created + unconfirmed === 0) throw e;
+    throw withPartialImport(error, {
+      database: target.database,
+      nodes: data.nodes,
+      relationships: data.relationships,
+      totalNodes: data.totalNodes,
+      totalRelationships: data.totalRelationships,
+      schemaCreated: schema.created,
+      totalSchema: data.schema.length,
+      unconfirmed,
+      ...(start.journal ? { state: start.journal.path } : {}),
+    });
+  }
+  return {
+    nodes: data.nodes,
+    relationships: data.relationships,
+    schemaCreated: schema.created,
+    createdWithChanges: schema.createdWithChanges,
+    skipped: schema.skipped,
+    ...(data.reduced ? { batchesReduced: data.reduced } : {}),
+  };
 }
 
 async function ensureEmpty(
@@ -184,292 +431,4 @@ async function ensureEmpty(
     `Target database '${target.database}' is not empty (${nodes} nodes, ${relationships} relationships): ` +
       "import into an empty database, or confirm with --yes to add the backup to it",
   );
-}
-
-/** Reads records and writes them in batches, one transaction in flight while the next fills. */
-class BatchWriter {
-  nodes = 0;
-  relationships = 0;
-  #session: Session;
-  #size: number;
-  #options: ImportOptions;
-  #ids = new IdMap();
-  #pending: Promise<void> = Promise.resolve();
-  #nodeBatch: NodeRecord[] = [];
-  #relBatch: PendingRel[] = [];
-  #nodesTotal?: number;
-  #relsTotal?: number;
-  /** 4.4 targets get zoned DateTimes as epoch seconds (see zoned_datetimes.ts). */
-  #zonedDetour: boolean;
-
-  constructor(
-    session: Session,
-    target: ServerInfo,
-    options: ImportOptions,
-    expected?: HeaderRecord["counts"],
-  ) {
-    this.#session = session;
-    this.#nodesTotal = expected?.nodes;
-    this.#relsTotal = expected?.relationships;
-    this.#zonedDetour = target.major < 5;
-    this.#size = options.batchSize ?? 5_000;
-    this.#options = options;
-  }
-
-  /** Consumes the rest of the stream; returns the schema records to apply after the data. */
-  async consume(reader: ReadableStreamDefaultReader<BackupRecord>): Promise<SchemaRecord[]> {
-    const schema: SchemaRecord[] = [];
-    let line = 1;
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        line++;
-        switch (value.kind) {
-          case "node":
-            this.#nodeBatch.push(value);
-            if (this.#nodeBatch.length >= this.#size) await this.#flushNodes();
-            break;
-          case "rel":
-            if (this.#nodeBatch.length) await this.#flushNodes();
-            this.#relBatch.push({ record: value, line });
-            if (this.#relBatch.length >= this.#size) await this.#flushRels();
-            break;
-          case "index":
-          case "constraint":
-            schema.push(value);
-            break;
-          case "footer":
-            this.#nodesTotal = value.nodes;
-            this.#relsTotal = value.relationships;
-            break;
-          default:
-            throw new FormatError(`Backup is corrupt: a second header at line ${line}`, { line });
-        }
-      }
-      await this.#flushNodes();
-      await this.#flushRels();
-      await this.#pending;
-    } catch (e) {
-      await this.#pending.catch(() => {});
-      throw this.#partial(e);
-    }
-    this.#options.onProgress?.({
-      phase: "nodes",
-      done: this.nodes,
-      total: this.#nodesTotal ?? this.nodes,
-    });
-    this.#options.onProgress?.({
-      phase: "relationships",
-      done: this.relationships,
-      total: this.#relsTotal ?? this.relationships,
-    });
-    return schema;
-  }
-
-  #partial(e: unknown): unknown {
-    if (!(e instanceof FormatError) || (this.nodes === 0 && this.relationships === 0)) return e;
-    return new FormatError(
-      `${e.message}; the target now holds a partial import (${this.nodes} nodes, ` +
-        `${this.relationships} relationships)`,
-      { line: e.line, cause: e },
-    );
-  }
-
-  /** Waits for the transaction in flight, then starts the next one without waiting for it. */
-  async #start(write: () => Promise<void>): Promise<void> {
-    await this.#pending;
-    const p = write();
-    p.catch(() => {}); // observed when awaited next; avoids an unhandled rejection meanwhile
-    this.#pending = p;
-  }
-
-  async #flushNodes(): Promise<void> {
-    if (!this.#nodeBatch.length) return;
-    const batch = this.#nodeBatch;
-    this.#nodeBatch = [];
-    await this.#start(async () => {
-      const groups = groupBy(batch, (n) => n.labels.join("\u0000"));
-      const created = await this.#session.executeWrite(async (tx) => {
-        const out: [number, number][] = [];
-        for (const group of groups.values()) {
-          await createNodes(tx, group, out, this.#zonedDetour);
-        }
-        return out;
-      });
-      for (const [from, to] of created) this.#ids.set(from, to);
-      this.nodes += batch.length;
-      this.#options.onProgress?.({ phase: "nodes", done: this.nodes, total: this.#nodesTotal });
-    });
-  }
-
-  async #flushRels(): Promise<void> {
-    if (!this.#relBatch.length) return;
-    const batch = this.#relBatch;
-    this.#relBatch = [];
-    await this.#pending; // endpoints must be in the id map
-    const rows = batch.map(({ record, line }) => ({
-      type: record.type,
-      row: {
-        s: this.#target(record.start, line),
-        e: this.#target(record.end, line),
-        p: record.props,
-      },
-    }));
-    await this.#start(async () => {
-      const groups = groupBy(rows, (r) => r.type);
-      await this.#session.executeWrite(async (tx) => {
-        for (const [type, group] of groups) {
-          await createRels(tx, type, group.map((g) => g.row), this.#zonedDetour);
-        }
-      });
-      this.relationships += batch.length;
-      this.#options.onProgress?.({
-        phase: "relationships",
-        done: this.relationships,
-        total: this.#relsTotal,
-      });
-    });
-  }
-
-  #target(id: number, line: number): bigint {
-    const t = this.#ids.get(id);
-    if (t === undefined) {
-      throw new FormatError(
-        `Backup is corrupt: the relationship at line ${line} refers to node ${id}, which the backup does not hold`,
-        { line },
-      );
-    }
-    return BigInt(t);
-  }
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const g = groups.get(k);
-    if (g) g.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
-
-async function createNodes(
-  tx: ManagedTransaction,
-  group: NodeRecord[],
-  out: [number, number][],
-  zonedDetour: boolean,
-) {
-  const labels = labelPattern(group[0].labels);
-  const keys = zonedDetour ? zonedKeys(group.map((n) => n.props)) : [];
-  const query = keys.length
-    ? `UNWIND $rows AS row CREATE (n${labels}) SET n = row.p${
-      zonedSetClause("n", keys)
-    } RETURN id(n) AS t`
-    : `UNWIND $rows AS p CREATE (n${labels}) SET n = p RETURN id(n) AS t`;
-  const rows = keys.length
-    ? group.map((n) => splitZoned(n.props, keys))
-    : group.map((n) => n.props);
-  const result = await tx.run(query, { rows });
-  const ids = result.records;
-  if (ids.length !== group.length) {
-    throw new DatabaseError(`Cannot create nodes: ${ids.length} of ${group.length} were created`);
-  }
-  for (let i = 0; i < group.length; i++) out.push([group[i].id, toNumber(ids[i].get(0))]);
-}
-
-async function createRels(
-  tx: ManagedTransaction,
-  type: string,
-  rows: { s: bigint; e: bigint; p: Properties }[],
-  zonedDetour: boolean,
-) {
-  const keys = zonedDetour ? zonedKeys(rows.map((r) => r.p)) : [];
-  const query = "UNWIND $rows AS row MATCH (a) WHERE id(a) = row.s MATCH (b) WHERE id(b) = row.e " +
-    `CREATE (a)-[r:${quote(type)}]->(b) SET r = row.p${zonedSetClause("r", keys)}`;
-  const params = keys.length
-    ? rows.map((r) => ({ s: r.s, e: r.e, ...splitZoned(r.p, keys) }))
-    : rows;
-  const result = await tx.run(query, { rows: params });
-  const made = result.summary.counters.updates().relationshipsCreated;
-  if (made !== rows.length) {
-    throw new DatabaseError(
-      `Cannot create relationships of type '${type}': ${made} of ${rows.length} were created ` +
-        "(a node they connect is missing from the target; was it changed during the import?)",
-    );
-  }
-}
-
-async function applySchema(
-  session: Session,
-  schema: SchemaRecord[],
-  target: ServerInfo,
-  header: HeaderRecord,
-  options: ImportOptions,
-): Promise<{ created: number; skipped: SkippedSchema[] }> {
-  const skipped: SkippedSchema[] = [];
-  let created = 0;
-  const lookups = await existingLookups(session);
-  const isLookup = (r: SchemaRecord) => r.kind === "index" && r.type === "LOOKUP";
-  // Lookup indexes first, online before the rest: other indexes populate from them, and 4.4
-  // fails an index whose population loses its lookup index to a DROP.
-  const ordered = [...schema.filter(isLookup), ...schema.filter((r) => !isLookup(r))];
-  let replaced = false;
-  for (const record of ordered) {
-    if (replaced && !isLookup(record)) {
-      replaced = false;
-      await session.run("CALL db.awaitIndexes($t)", {
-        t: BigInt(options.indexTimeoutSeconds ?? 3600),
-      });
-    }
-    if (isLookup(record)) {
-      const existing = lookups.get(record.entity);
-      if (existing === record.name) {
-        created++;
-        continue;
-      }
-      if (existing !== undefined) await session.run(`DROP INDEX ${quote(existing)}`);
-      replaced = true;
-    }
-    const plan = planSchema(record, target, header.source?.version);
-    const reason = "skip" in plan ? plan.skip : await tryRun(session, plan.statement);
-    if (reason === undefined) {
-      created++;
-      options.onProgress?.({ phase: "schema", done: created, total: schema.length });
-      if ("dropped" in plan && plan.dropped) {
-        const partial = `Neo4j ${target.version} cannot hold ${plan.dropped.join(", ")}`;
-        skipped.push({ name: record.name, reason: partial, partial: true });
-        options.onWarning?.(`Created ${describeSchema(record)} without some options: ${partial}`);
-      }
-      continue;
-    }
-    skipped.push({ name: record.name, reason });
-    options.onWarning?.(`Skipped ${describeSchema(record)}: ${reason}`);
-  }
-  if (created > 0) {
-    options.onProgress?.({ phase: "indexes", done: 0 });
-    await session.run("CALL db.awaitIndexes($t)", {
-      t: BigInt(options.indexTimeoutSeconds ?? 3600),
-    });
-    options.onProgress?.({ phase: "indexes", done: created, total: created });
-  }
-  return { created, skipped };
-}
-
-async function existingLookups(session: Session): Promise<Map<string, string>> {
-  const result = await session.run(
-    "SHOW INDEXES YIELD name, type, entityType WHERE type = 'LOOKUP' RETURN name, entityType",
-  );
-  return new Map(result.records.map((r) => [String(r.get("entityType")), String(r.get("name"))]));
-}
-
-async function tryRun(session: Session, statement: string): Promise<string | undefined> {
-  try {
-    await session.run(statement);
-    return undefined;
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    return `the target refused it: ${message.split("\n")[0]}`;
-  }
 }

@@ -13,7 +13,8 @@ export type ProgressPhase = "schema" | "nodes" | "relationships" | "indexes";
 
 /**
  * How far an export or import has come in one phase. Every phase that runs reports exactly one
- * `start` (with `done` 0) before any `advance`, and exactly one `end` (with the phase's final
+ * `start` (with `done` 0, or what an interrupted import had done when it is resumed) before any
+ * `advance`, and exactly one `end` (with the phase's final
  * count) after its last item; phases do not overlap.
  *
  * @example Print each phase as it ends

@@ -2,9 +2,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import neo4j from "neo4j-driver";
-import { decodeBackup, DecoderStream } from "./decoder_stream.ts";
+import {
+  decodeBackup,
+  DecoderStream,
+  type DecoderStreamOptions,
+  MAX_LINE_BYTES,
+} from "./decoder_stream.ts";
 import { encodeBackup, EncoderStream } from "./encoder_stream.ts";
-import { BackupError, FileError, FormatError } from "../errors.ts";
+import { BackupError, errorMessage, FileError, FormatError } from "../errors.ts";
 import type {
   BackupRecord,
   BodyRecord,
@@ -151,8 +156,12 @@ function encodePlain(records: BodyRecord[], chunkSize?: number): Promise<Uint8Ar
   return bytesOf(ReadableStream.from(records).pipeThrough(new EncoderStream({ chunkSize })));
 }
 
-function decodePlain(bytes: Uint8Array, sizes?: number[]): Promise<BackupRecord[]> {
-  return collect(streamOf(bytes, sizes).pipeThrough(new DecoderStream()));
+function decodePlain(
+  bytes: Uint8Array,
+  sizes?: number[],
+  options?: DecoderStreamOptions,
+): Promise<BackupRecord[]> {
+  return collect(streamOf(bytes, sizes).pipeThrough(new DecoderStream(options)));
 }
 
 /** The byte offset of the first occurrence of `needle`. */
@@ -197,10 +206,11 @@ async function decodeFails(
   message: RegExp,
   line?: number,
   sizes?: number[],
+  options?: DecoderStreamOptions,
 ): Promise<FormatError> {
   let error: unknown;
   try {
-    await decodePlain(bytes, sizes);
+    await decodePlain(bytes, sizes, options);
   } catch (e) {
     error = e;
   }
@@ -724,4 +734,89 @@ test("gzip levels 1 to 9 all decode; other levels are refused", async () => {
       name: "UsageError",
     });
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// The line cap
+
+/** A node line of exactly `length` bytes, newline not counted. */
+function nodeLineOf(length: number, id = 0): string {
+  const empty = `{"kind":"node","id":${id},"labels":[],"props":{"s":""}}`;
+  const line = `{"kind":"node","id":${id},"labels":[],"props":{"s":"${
+    "x".repeat(length - empty.length)
+  }"}}`;
+  assert.equal(text(line).length, length);
+  return line;
+}
+
+test("the default line cap leaves room for multi-megabyte values", () => {
+  assert.equal(MAX_LINE_BYTES, 256 * 1024 * 1024);
+  for (const bad of [0, -1, 1.5, NaN]) {
+    assert.throws(() => new DecoderStream({ maxLineBytes: bad }), RangeError);
+  }
+});
+
+test("decoder reads a line exactly as long as its cap, however the chunks fall", async () => {
+  const cap = 4096;
+  const bytes = backupOf([HEADER_LINE, nodeLineOf(cap), nodeLineOf(100, 1)]);
+  for (const sizes of [[bytes.length], [1000], [cap - 1, 7], [1]]) {
+    const records = await decodePlain(bytes, sizes, { maxLineBytes: cap });
+    assert.deepEqual(records.map((r) => r.kind), ["header", "node", "node", "footer"], `${sizes}`);
+  }
+});
+
+test("decoder rejects a line one byte over its cap naming the line, however the chunks fall", async () => {
+  const cap = 4096;
+  const bytes = backupOf([HEADER_LINE, nodeLineOf(100), nodeLineOf(cap + 1, 1), NODE_LINE]);
+  for (const sizes of [[bytes.length], [1000], [cap - 1, 7], [1]]) {
+    await decodeFails(
+      bytes,
+      /^Cannot read line 3: longer than 4 KiB; the file is corrupt or not a backup$/,
+      3,
+      sizes,
+      { maxLineBytes: cap },
+    );
+  }
+  await assert.rejects(
+    collect(decodeBackup(streamOf(bytes, [512]), { maxLineBytes: cap })),
+    /^FormatError: Cannot read line 3: longer than 4 KiB/,
+  );
+});
+
+test("decoder fails fast on input without newlines instead of buffering all of it", async () => {
+  const cap = 64 * 1024;
+  const head = text(`${HEADER_LINE}\n{"kind":"node","id":0,"labels":[],"props":{"s":"`);
+  const filler = new Uint8Array(16 * 1024).fill(0x61);
+  const total = 64 * 1024 * 1024;
+  let pulled = 0;
+  const endless = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(head);
+    },
+    pull(controller) {
+      if (pulled >= total) return controller.close();
+      pulled += filler.length;
+      controller.enqueue(filler);
+    },
+  }, { highWaterMark: 0 });
+  await assert.rejects(
+    collect(endless.pipeThrough(new DecoderStream({ maxLineBytes: cap }))),
+    (e: unknown) => {
+      assert.ok(e instanceof FormatError, `expected a FormatError, got ${e}`);
+      assert.equal(
+        e.message,
+        "Cannot read line 2: longer than 64 KiB; the file is corrupt or not a backup",
+      );
+      assert.equal(e.line, 2);
+      return true;
+    },
+  );
+  assert.ok(pulled <= cap + 4 * filler.length, `read ${pulled} bytes past the header`);
+});
+
+test("errorMessage gives the first line of an error's message, ready to follow a colon", () => {
+  assert.equal(errorMessage(new SyntaxError("Unexpected token 'x'.")), "unexpected token 'x'");
+  assert.equal(errorMessage(new Error("ENOENT: no such file\n    at x")), "ENOENT: no such file");
+  assert.equal(errorMessage("a string"), "a string");
+  assert.equal(errorMessage(undefined), "undefined");
 });

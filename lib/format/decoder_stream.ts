@@ -6,7 +6,7 @@
  */
 
 import { createHash, type Hash } from "node:crypto";
-import { BackupError, FormatError } from "../errors.ts";
+import { BackupError, errorMessage, FormatError } from "../errors.ts";
 import type {
   BackupRecord,
   ConstraintRecord,
@@ -26,7 +26,31 @@ export interface DecoderStreamOptions {
    * the header and every record are still checked.
    */
   checksum?: boolean;
+  /**
+   * The longest line accepted, in bytes without its newline; {@link MAX_LINE_BYTES} by
+   * default. A longer line fails the stream as soon as it is seen, so that a corrupt input
+   * without newlines is never buffered whole.
+   */
+  maxLineBytes?: number;
 }
+
+/**
+ * The longest line a decoder accepts by default: 256 MiB. One line holds one node or
+ * relationship, so this bounds one record, not the backup. It leaves room for values far
+ * beyond everyday sizes (a 10 MB string of control characters, each escaped as `\u0000`, is
+ * 60 MB; a 100 MB byte array is 134 MB of base64), while a line twice as long would not fit
+ * in a JavaScript string (about 512 Mi UTF-16 units in V8) and so could never be parsed.
+ *
+ * @example Configure a smaller cap
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DecoderStream, MAX_LINE_BYTES } from "./decoder_stream.ts";
+ * assert.equal(MAX_LINE_BYTES, 256 * 1024 * 1024);
+ * const decoder = new DecoderStream({ maxLineBytes: 64 * 1024 * 1024 });
+ * assert.ok(decoder.readable instanceof ReadableStream);
+ * ```
+ */
+export const MAX_LINE_BYTES: number = 256 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
 const NEWLINE_BYTES = new Uint8Array([NEWLINE]);
@@ -73,6 +97,7 @@ type Json = Record<string, unknown>;
  */
 export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
   #hash: Hash | undefined;
+  #maxLine: number;
   #decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   #carry: Uint8Array[] = [];
   #carryLength = 0;
@@ -89,7 +114,8 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
   /**
    * Creates a decoder.
    *
-   * @param options Whether to verify the checksum.
+   * @param options Whether to verify the checksum, and the longest line accepted.
+   * @throws {RangeError} When `maxLineBytes` is not a positive integer.
    */
   constructor(options: DecoderStreamOptions = {}) {
     super({
@@ -97,6 +123,10 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
       flush: (controller) => this.#flush(controller),
     });
     this.#hash = options.checksum === false ? undefined : createHash("sha256");
+    this.#maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
+    if (!Number.isSafeInteger(this.#maxLine) || this.#maxLine < 1) {
+      throw new RangeError(`Invalid maxLineBytes ${this.#maxLine}: expected a positive integer`);
+    }
   }
 
   #transform(chunk: Uint8Array, controller: TransformStreamDefaultController<BackupRecord>): void {
@@ -126,11 +156,16 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
     if (start < chunk.length) this.#keep(chunk.subarray(start));
   }
 
-  /** Keeps the start of an unfinished line, copied: the producer may reuse its buffers. */
+  /**
+   * Keeps the start of an unfinished line, copied: the producer may reuse its buffers. Fails
+   * before keeping more than a line may hold.
+   */
   #keep(bytes: Uint8Array): void {
+    const length = this.#carryLength + bytes.length;
+    if (this.#line === 0 && length > MAX_HEADER_BYTES) throw notABackup(bytes);
+    if (length > this.#maxLine) throw tooLong(this.#line + 1, this.#maxLine);
     this.#carry.push(bytes.slice());
-    this.#carryLength += bytes.length;
-    if (this.#line === 0 && this.#carryLength > MAX_HEADER_BYTES) throw notABackup(bytes);
+    this.#carryLength = length;
   }
 
   /** Reads the complete lines in `chunk[start, end)`, each ended by a newline. */
@@ -140,17 +175,14 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
     end: number,
     controller: TransformStreamDefaultController<BackupRecord>,
   ): void {
+    // Only a chunk larger than the cap can hold a line that is too long.
+    if (end - start > this.#maxLine) return this.#readEach(chunk, start, end, controller);
     let text: string;
     try {
       text = this.#decoder.decode(chunk.subarray(start, end));
     } catch {
       // Invalid UTF-8 somewhere: read line by line to name the line.
-      for (let from = start; from < end;) {
-        const to = chunk.indexOf(NEWLINE, from);
-        this.#readLine(chunk.subarray(from, to), controller);
-        from = to + 1;
-      }
-      return;
+      return this.#readEach(chunk, start, end, controller);
     }
     const lines = text.split("\n");
     const last = lines.length - 2; // the text ends with "\n", so the final element is ""
@@ -166,6 +198,21 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
       controller.enqueue(record);
     }
     if (this.#footerLine === 0) this.#hash?.update(chunk.subarray(start, end));
+  }
+
+  /** Reads the lines in `chunk[start, end)` one at a time, checking the length of each. */
+  #readEach(
+    chunk: Uint8Array,
+    start: number,
+    end: number,
+    controller: TransformStreamDefaultController<BackupRecord>,
+  ): void {
+    for (let from = start; from < end;) {
+      const to = chunk.indexOf(NEWLINE, from);
+      if (to - from > this.#maxLine) throw tooLong(this.#line + 1, this.#maxLine);
+      this.#readLine(chunk.subarray(from, to), controller);
+      from = to + 1;
+    }
   }
 
   /** Reads one complete line given without its newline. */
@@ -220,7 +267,7 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
       json = JSON.parse(text);
     } catch (e) {
       if (line === 1) throw notABackup(new Uint8Array());
-      throw new FormatError(`Cannot parse line ${line}: ${reason(e)}`, { line, cause: e });
+      throw new FormatError(`Cannot parse line ${line}: ${errorMessage(e)}`, { line, cause: e });
     }
     if (line === 1) {
       const header = readHeader(json);
@@ -347,17 +394,25 @@ function startsLikeOurHeader(bytes: Uint8Array): boolean {
   return n >= 2;
 }
 
-function reason(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  return message.charAt(0).toLowerCase() + message.slice(1);
-}
-
 function notABackup(start: Uint8Array): FormatError {
   const gzip = start[0] === 0x1f && start[1] === 0x8b;
   return new FormatError(
     "Not a neo4j-backup file: line 1 is not a backup header" +
       (gzip ? " (the input is gzip-compressed: decompress it first)" : ""),
     { line: 1 },
+  );
+}
+
+function tooLong(line: number, max: number): FormatError {
+  const MiB = 1024 * 1024;
+  const size = max % MiB === 0
+    ? `${max / MiB} MiB`
+    : max % 1024 === 0
+    ? `${max / 1024} KiB`
+    : `${max} bytes`;
+  return new FormatError(
+    `Cannot read line ${line}: longer than ${size}; the file is corrupt or not a backup`,
+    { line },
   );
 }
 
@@ -440,7 +495,7 @@ function readHeader(json: unknown): HeaderRecord {
  * its checked records. A damaged or truncated gzip stream becomes a {@link FormatError}.
  *
  * @param bytes The bytes of the file, e.g. `file.readable` or stdin.
- * @param options Whether to verify the checksum.
+ * @param options Whether to verify the checksum, and the longest line accepted.
  * @returns The records: header, schema records, nodes, relationships and the verified footer.
  *
  * @example Count the nodes of a backup file

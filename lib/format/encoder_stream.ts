@@ -233,9 +233,11 @@ export class LineEncoder {
   /**
    * Hands out the pending lines and the footer.
    *
+   * @param warnings What the footer should say about the backup (e.g. that the database
+   *   changed while it was read); none by default.
    * @throws {BackupError} When no header was written.
    */
-  finish(): void {
+  finish(warnings: string[] = []): void {
     if (this.#rank < 0) throw new BackupError("Cannot write a backup without a header");
     if (this.#pending !== "") this.#emit();
     const footer: FooterRecord = {
@@ -245,6 +247,7 @@ export class LineEncoder {
       schema: this.#schema,
       sha256: this.#hash.digest("hex"),
     };
+    if (warnings.length) footer.warnings = warnings;
     this.#out(this.#encoder.encode(JSON.stringify(footer) + "\n"));
   }
 }

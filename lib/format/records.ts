@@ -10,39 +10,110 @@
  * @module
  */
 
-import type {
-  Date as Neo4jDate,
-  DateTime,
-  Duration,
-  Integer,
-  LocalDateTime,
-  LocalTime,
-  Point,
-  Time,
-} from "neo4j-driver";
-
 /** The value of the format field in every header. */
 export const FORMAT_NAME = "neo4j-backup";
 
 /** The format version this code writes; readers accept versions up to this one. */
 export const FORMAT_VERSION = 1;
 
+/**
+ * The driver's `Integer` class (`neo4j.int(...)`), by the part of its shape this library uses.
+ * Declared by shape, like the temporal and spatial values below, so that the API does not
+ * publish the driver's own types; the values are instances of the driver's classes.
+ */
+export interface IntegerValue {
+  /** The low 32 bits. */
+  readonly low: number;
+  /** The high 32 bits. */
+  readonly high: number;
+  /** The integer as a `bigint`. */
+  toBigInt(): bigint;
+  /** The integer as a `number` (exact only within the safe range). */
+  toNumber(): number;
+}
+
+/** A Neo4j Date: an instance of the driver's `neo4j.types.Date`. */
+export interface DateValue {
+  /** The year. */
+  readonly year: bigint;
+  /** The month, 1 to 12. */
+  readonly month: bigint;
+  /** The day of the month, 1 to 31. */
+  readonly day: bigint;
+}
+
+/** A Neo4j LocalTime: an instance of the driver's `neo4j.types.LocalTime`. */
+export interface LocalTimeValue {
+  /** The hour, 0 to 23. */
+  readonly hour: bigint;
+  /** The minute, 0 to 59. */
+  readonly minute: bigint;
+  /** The second, 0 to 59. */
+  readonly second: bigint;
+  /** The nanosecond, 0 to 999,999,999. */
+  readonly nanosecond: bigint;
+}
+
+/** A Neo4j Time (with an offset): an instance of the driver's `neo4j.types.Time`. */
+export interface TimeValue extends LocalTimeValue {
+  /** The offset from UTC in seconds. */
+  readonly timeZoneOffsetSeconds: bigint;
+}
+
+/** A Neo4j LocalDateTime: an instance of the driver's `neo4j.types.LocalDateTime`. */
+export interface LocalDateTimeValue extends DateValue, LocalTimeValue {}
+
+/**
+ * A Neo4j DateTime, with an offset or a named zone (or both): an instance of the driver's
+ * `neo4j.types.DateTime`.
+ */
+export interface DateTimeValue extends LocalDateTimeValue {
+  /** The offset from UTC in seconds, when known. */
+  readonly timeZoneOffsetSeconds?: bigint;
+  /** The IANA zone name, when the value has one. */
+  readonly timeZoneId?: string;
+}
+
+/** A Neo4j Duration: an instance of the driver's `neo4j.types.Duration`. */
+export interface DurationValue {
+  /** Months. */
+  readonly months: bigint;
+  /** Days. */
+  readonly days: bigint;
+  /** Seconds. */
+  readonly seconds: bigint;
+  /** Nanoseconds, 0 to 999,999,999. */
+  readonly nanoseconds: bigint;
+}
+
+/** A Neo4j Point: an instance of the driver's `neo4j.types.Point`. */
+export interface PointValue {
+  /** The coordinate reference system (4326, 4979, 7203 or 9157). */
+  readonly srid: bigint;
+  /** The x coordinate (longitude). */
+  readonly x: number;
+  /** The y coordinate (latitude). */
+  readonly y: number;
+  /** The z coordinate (height), for 3D points. */
+  readonly z?: number;
+}
+
 /** A single (non-list) property value. */
 export type ScalarValue =
   | bigint
-  | Integer
+  | IntegerValue
   | number
   | string
   | boolean
   | Int8Array
   | Uint8Array
-  | Neo4jDate<bigint>
-  | LocalTime<bigint>
-  | Time<bigint>
-  | LocalDateTime<bigint>
-  | DateTime<bigint>
-  | Duration<bigint>
-  | Point<bigint>;
+  | DateValue
+  | LocalTimeValue
+  | TimeValue
+  | LocalDateTimeValue
+  | DateTimeValue
+  | DurationValue
+  | PointValue;
 
 /** A property value: a scalar or a homogeneous list of scalars. Nulls are never stored. */
 export type PropertyValue = ScalarValue | ScalarValue[];
@@ -172,6 +243,11 @@ export interface FooterRecord {
   schema: number;
   /** Lower-case hex SHA-256 of all bytes before the footer line, newlines included. */
   sha256: string;
+  /**
+   * What the user should know about the backup, when anything: e.g. that the database changed
+   * while it was exported, so that the backup is not a copy of one moment.
+   */
+  warnings?: string[];
 }
 
 /** Any record of a backup. */

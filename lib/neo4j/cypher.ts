@@ -1,26 +1,32 @@
 /**
- * Identifier escaping and Cypher literal building. Every label, relationship type, property key
- * and schema name that goes into a statement passes through here.
+ * Identifier escaping, Cypher literal building and property type checking. Every label,
+ * relationship type, property key, schema name, option and property type that goes into a
+ * statement passes through here.
  *
  * @module
  */
 
 /**
  * Quotes a name as a Cypher identifier, so that any label, type, key or schema name is safe:
- * spaces, backticks, colons, dots, reserved words, leading digits, any script.
+ * spaces, backticks, colons, dots, reserved words, leading digits, backslashes, any script.
+ *
+ * Inside backticks Neo4j (4.4, 5.x and 2025+ alike) doubles backticks and also reads `\uXXXX`
+ * as the character it names, so a raw `\u0060` would end the identifier: every backslash is
+ * written as `\u005C`, which the parser turns back into one backslash and does not read again.
  *
  * @param name The raw name.
- * @returns The name between backticks, inner backticks doubled.
+ * @returns The name between backticks, inner backticks doubled, backslashes escaped.
  *
- * @example Quote a label with a backtick in it
+ * @example Quote a label with a backtick in it, and one that tries to end the quotes
  * ```ts
  * import assert from "node:assert/strict";
  * import { quote } from "./cypher.ts";
  * assert.equal(quote("My `odd` label"), "`My ``odd`` label`");
+ * assert.equal(quote("x\\u0060 //"), "`x\\u005Cu0060 //`");
  * ```
  */
 export function quote(name: string): string {
-  return "`" + name.replaceAll("`", "``") + "`";
+  return "`" + name.replaceAll("`", "``").replaceAll("\\", "\\u005C") + "`";
 }
 
 /**
@@ -29,7 +35,7 @@ export function quote(name: string): string {
  * @param labels The labels.
  * @returns The quoted labels, each prefixed with a colon.
  *
- * @example
+ * @example Write the labels of a node pattern
  * ```ts
  * import assert from "node:assert/strict";
  * import { labelPattern } from "./cypher.ts";
@@ -60,7 +66,7 @@ export type LiteralValue =
  * @param value The value.
  * @returns Cypher source text for the value.
  *
- * @example
+ * @example Write index options
  * ```ts
  * import assert from "node:assert/strict";
  * import { literal } from "./cypher.ts";
@@ -91,4 +97,152 @@ function floatLiteral(v: number): string {
   if (v === -Infinity) return "-1.0/0.0";
   const s = String(v);
   return /[.eE]/.test(s) ? s : s + ".0";
+}
+
+/** The property value types of Cypher 5 and 25, each as the words that spell it. */
+const VALUE_TYPES = [
+  "BOOLEAN",
+  "BOOL",
+  "STRING",
+  "VARCHAR",
+  "INTEGER",
+  "INT",
+  "SIGNED INTEGER",
+  "FLOAT",
+  "DATE",
+  "LOCAL TIME",
+  "TIME WITHOUT TIME ZONE",
+  "ZONED TIME",
+  "TIME WITH TIME ZONE",
+  "LOCAL DATETIME",
+  "TIMESTAMP WITHOUT TIME ZONE",
+  "ZONED DATETIME",
+  "TIMESTAMP WITH TIME ZONE",
+  "DURATION",
+  "POINT",
+].map((t) => t.split(" "));
+
+/** The coordinate types of a `VECTOR` (Cypher 25). */
+const COORDINATE_TYPES = [
+  "FLOAT",
+  "FLOAT64",
+  "FLOAT32",
+  "INTEGER",
+  "INT",
+  "INT64",
+  "INTEGER64",
+  "SIGNED INTEGER",
+  "INTEGER32",
+  "INT32",
+  "INTEGER16",
+  "INT16",
+  "INTEGER8",
+  "INT8",
+].map((t) => t.split(" "));
+
+/**
+ * Checks a property type (of a property type constraint) against the Cypher type grammar and
+ * writes it back from its tokens: value types (`STRING`, `ZONED DATETIME`, ...), `LIST<...>`,
+ * `ANY<...>`, unions with `|`, `NOT NULL`, and Cypher 25's `VECTOR<FLOAT32>(3)` or
+ * `VECTOR(3, FLOAT32)`. The result holds nothing but those keywords, punctuation and digits,
+ * so it can go into a statement as it is.
+ *
+ * @param text The property type as the backup holds it.
+ * @returns The type in canonical spelling, or `undefined` when it is not a Cypher property type.
+ *
+ * @example Accept a list type, refuse a statement in disguise
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { propertyType } from "./cypher.ts";
+ * assert.equal(propertyType("list< string  not null >"), "LIST<STRING NOT NULL>");
+ * assert.equal(propertyType("INTEGER | FLOAT"), "INTEGER | FLOAT");
+ * assert.equal(propertyType("INTEGER\nMATCH (n) DETACH DELETE n"), undefined);
+ * ```
+ */
+export function propertyType(text: string): string | undefined {
+  const tokens = text.toUpperCase().match(/[A-Z][A-Z0-9_]*|\d+|[<>|(),]|\S/g) ?? [];
+  const parser = new TypeParser(tokens);
+  const type = parser.union();
+  return type !== undefined && parser.done ? type : undefined;
+}
+
+/** A recursive-descent reader of the type grammar over a token list. */
+class TypeParser {
+  #tokens: string[];
+  #at = 0;
+
+  constructor(tokens: string[]) {
+    this.#tokens = tokens;
+  }
+
+  get done(): boolean {
+    return this.#at === this.#tokens.length;
+  }
+
+  union(): string | undefined {
+    const parts: string[] = [];
+    do {
+      const part = this.#part();
+      if (part === undefined) return undefined;
+      parts.push(part);
+    } while (this.#eat("|"));
+    return parts.join(" | ");
+  }
+
+  #part(): string | undefined {
+    const base = this.#base();
+    if (base === undefined) return undefined;
+    if (!this.#eat("NOT")) return base;
+    return this.#eat("NULL") ? `${base} NOT NULL` : undefined;
+  }
+
+  #base(): string | undefined {
+    for (const head of ["LIST", "ARRAY", "ANY"]) {
+      if (!this.#eat(head)) continue;
+      if (!this.#eat("<")) return undefined;
+      const inner = this.union();
+      return inner !== undefined && this.#eat(">") ? `${head}<${inner}>` : undefined;
+    }
+    if (this.#eat("VECTOR")) return this.#vector();
+    return this.#words(VALUE_TYPES);
+  }
+
+  #vector(): string | undefined {
+    if (this.#eat("<")) {
+      const coordinate = this.#words(COORDINATE_TYPES);
+      if (coordinate === undefined || !this.#eat(">") || !this.#eat("(")) return undefined;
+      const dimension = this.#number();
+      return dimension && this.#eat(")") ? `VECTOR<${coordinate}>(${dimension})` : undefined;
+    }
+    if (!this.#eat("(")) return undefined;
+    const dimension = this.#number();
+    if (dimension === undefined || !this.#eat(",")) return undefined;
+    const coordinate = this.#words(COORDINATE_TYPES);
+    return coordinate && this.#eat(")") ? `VECTOR(${dimension}, ${coordinate})` : undefined;
+  }
+
+  /** The longest of `names` that the next tokens spell. */
+  #words(names: string[][]): string | undefined {
+    let best: string[] | undefined;
+    for (const name of names) {
+      const fits = name.every((word, i) => this.#tokens[this.#at + i] === word);
+      if (fits && name.length > (best?.length ?? 0)) best = name;
+    }
+    if (best === undefined) return undefined;
+    this.#at += best.length;
+    return best.join(" ");
+  }
+
+  #number(): string | undefined {
+    const token = this.#tokens[this.#at];
+    if (token === undefined || !/^\d{1,9}$/.test(token)) return undefined;
+    this.#at++;
+    return String(Number(token));
+  }
+
+  #eat(token: string): boolean {
+    if (this.#tokens[this.#at] !== token) return false;
+    this.#at++;
+    return true;
+  }
 }

@@ -6,7 +6,7 @@
  */
 
 import type { ManagedTransaction, Record as Neo4jRecord, Transaction } from "neo4j-driver";
-import { labelPattern, literal, type LiteralValue, quote } from "./cypher.ts";
+import { labelPattern, literal, type LiteralValue, propertyType, quote } from "./cypher.ts";
 import type {
   ConstraintRecord,
   EntityType,
@@ -46,7 +46,7 @@ const CONSTRAINT_TYPES: Record<string, string> = {
  * @param tx A transaction on the source database.
  * @returns The schema records.
  *
- * @example
+ * @example Read the schema of a database
  * ```ts ignore
  * const schema = await session.executeRead((tx) => readSchema(tx));
  * console.log(schema.map((s) => `${s.kind} ${s.name}`));
@@ -154,7 +154,7 @@ const ENTERPRISE_CONSTRAINTS = new Set([
  * @param sourceVersion The Neo4j version that wrote the backup (its header's `source.version`).
  * @returns A statement to run (with what it leaves out), or a reason to skip the item.
  *
- * @example
+ * @example Plan a range index for a 5.26 target
  * ```ts
  * import assert from "node:assert/strict";
  * import { planSchema } from "./schema.ts";
@@ -229,6 +229,7 @@ function vectorConfig(config: Properties, target: ServerInfo): {
 }
 
 function planIndex(r: IndexRecord, target: ServerInfo, sourceVersion?: string): SchemaPlan {
+  if (r.type !== "LOOKUP" && r.properties.length === 0) return { skip: "it names no property" };
   const v = r.entity === "NODE" ? "n" : "r";
   const name = quote(r.name);
   const on = pattern(r.entity, r.labelsOrTypes, v);
@@ -298,6 +299,7 @@ function planConstraint(r: ConstraintRecord, target: ServerInfo): SchemaPlan {
   if (ENTERPRISE_CONSTRAINTS.has(r.type) && target.edition !== "enterprise") {
     return { skip: `${r.type} constraints need Neo4j Enterprise (target is ${target.edition})` };
   }
+  if (r.properties.length === 0) return { skip: "it names no property" };
   const v = r.entity === "NODE" ? "n" : "r";
   const head = `CREATE CONSTRAINT ${quote(r.name)} FOR ${pattern(r.entity, r.labelsOrTypes, v)}`;
   const list = props(v, r.properties);
@@ -323,19 +325,45 @@ function planConstraint(r: ConstraintRecord, target: ServerInfo): SchemaPlan {
     case "RELATIONSHIP_PROPERTY_EXISTENCE":
       return { statement: `${head} REQUIRE ${list[0]} IS NOT NULL` };
     case "NODE_PROPERTY_TYPE":
-    case "RELATIONSHIP_PROPERTY_TYPE":
+    case "RELATIONSHIP_PROPERTY_TYPE": {
       if (!atLeast(target, 5, 9)) {
         return {
           skip: `property type constraints need Neo4j 5.9 or later (target is ${target.version})`,
         };
       }
-      return { statement: `${head} REQUIRE ${list[0]} IS :: ${r.propertyType}` };
+      // The type is the one part of a statement that cannot be quoted: it must parse as a type.
+      const type = propertyType(r.propertyType ?? "");
+      if (type === undefined) {
+        return {
+          skip: `its property type ${
+            JSON.stringify(r.propertyType ?? null)
+          } is not a Cypher property type`,
+        };
+      }
+      return { statement: `${head} REQUIRE ${list[0]} IS :: ${type}` };
+    }
     default:
       return { skip: `constraint type '${r.type}' is unknown to this version of neo4j-backup` };
   }
 }
 
-/** A readable one-line description of a schema item, for warnings and summaries. */
+/**
+ * A readable one-line description of a schema item, for warnings and summaries.
+ *
+ * @param record The schema item.
+ * @returns E.g. `RANGE index 'by_name' on :\`Person\``.
+ *
+ * @example Describe an index
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeSchema } from "./schema.ts";
+ * const text = describeSchema({
+ *   kind: "index", name: "by_name", type: "RANGE", entity: "NODE",
+ *   labelsOrTypes: ["Person"], properties: ["name"], config: {},
+ * });
+ * assert.equal(text, "RANGE index 'by_name' on :`Person`");
+ * ```
+ */
 export function describeSchema(record: SchemaRecord): string {
   const on = record.labelsOrTypes.length ? ` on ${labelPattern(record.labelsOrTypes)}` : "";
   const what = record.kind === "index" ? `${record.type} index` : `${record.type} constraint`;

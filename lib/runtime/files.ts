@@ -1,12 +1,13 @@
 /**
- * Files as web streams (read, write with fsync), path kinds, rename, removal, and the file
- * errors every one of them raises.
+ * Files as web streams (read, write with fsync, write atomically), path kinds, rename,
+ * removal, and the file errors every one of them raises.
  *
  * @module
  */
 
 import { FileError } from "../errors.ts";
-import { open, rename, rm, stat } from "node:fs/promises";
+import { open, readFile, rename, rm, stat } from "node:fs/promises";
+import { dirname } from "node:path";
 
 const REASONS: Record<string, string> = {
   ENOENT: "no such file or folder",
@@ -212,5 +213,161 @@ export async function renameFile(from: string, to: string): Promise<void> {
     await rename(from, to);
   } catch (e) {
     throw fileError(e, "rename to", to);
+  }
+}
+
+/** Options of {@link writeFileAtomically}. */
+export interface AtomicWriteOptions {
+  /** Stops the write (e.g. Ctrl-C); the partial file is removed. */
+  signal?: AbortSignal;
+  /** Added to the path for the file written before the rename; `".partial"` by default. */
+  partialSuffix?: string;
+}
+
+/**
+ * Writes `bytes` to `path` + `.partial`, flushes that file to disk (`fsync`), and only then
+ * renames it to `path`, so that `path` never holds a half-written or unsynced file, even after
+ * a crash. On any failure, or when the signal aborts, the partial file is removed and an
+ * existing `path` is left untouched.
+ *
+ * @param path The file to publish.
+ * @param bytes Its bytes; cancelled when the partial file cannot be created.
+ * @param options The signal that stops the write, and the partial file's suffix.
+ * @returns Resolves once `path` holds every byte.
+ * @throws {FileError} When the file cannot be created, written or renamed.
+ *
+ * @example Publish a file
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { writeFileAtomically } from "./files.ts";
+ * const dir = mkdtempSync(join(tmpdir(), "atomic-"));
+ * await writeFileAtomically(join(dir, "a.txt"), ReadableStream.from([new TextEncoder().encode("hi\n")]));
+ * assert.equal(readFileSync(join(dir, "a.txt"), "utf8"), "hi\n");
+ * rmSync(dir, { recursive: true });
+ * ```
+ */
+export async function writeFileAtomically(
+  path: string,
+  bytes: ReadableStream<Uint8Array>,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const partial = `${path}${options.partialSuffix ?? ".partial"}`;
+  let file: WritableStream<Uint8Array>;
+  try {
+    file = await openWrite(partial);
+  } catch (e) {
+    await bytes.cancel(e).catch(() => {});
+    throw e;
+  }
+  try {
+    await bytes.pipeTo(file, { signal: options.signal }); // closing the file fsyncs it
+    await renameFile(partial, path);
+  } catch (e) {
+    await removeFile(partial);
+    throw e;
+  }
+  await syncFolder(dirname(path));
+}
+
+/** Flushes a folder's entries (the rename) to disk where the platform allows it. */
+async function syncFolder(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+    await handle.sync();
+  } catch {
+    // Windows cannot open folders, some file systems refuse fsync on them: the file is safe.
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
+/** A file open for appending, from {@link openAppend}. */
+export interface AppendFile {
+  /**
+   * Appends text; with `sync`, also flushes the file to disk (fsync) before resolving.
+   *
+   * @param text The text, UTF-8.
+   * @param sync Whether to fsync.
+   */
+  append(text: string, sync: boolean): Promise<void>;
+  /** Closes the file. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a file for appending, creating it when missing: a journal that must survive a crash.
+ *
+ * @param path The file.
+ * @returns The open file.
+ * @throws {FileError} When it cannot be opened.
+ *
+ * @example Append two lines, the second one flushed to disk
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mkdtempSync, readFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { openAppend } from "./files.ts";
+ * const path = join(mkdtempSync(join(tmpdir(), "append-")), "journal");
+ * const file = await openAppend(path);
+ * await file.append("one\n", false);
+ * await file.append("two\n", true);
+ * await file.close();
+ * assert.equal(readFileSync(path, "utf8"), "one\ntwo\n");
+ * ```
+ */
+export async function openAppend(path: string): Promise<AppendFile> {
+  let file: Awaited<ReturnType<typeof open>>;
+  try {
+    file = await open(path, "a");
+  } catch (e) {
+    throw fileError(e, "create", path);
+  }
+  let closed = false;
+  return {
+    async append(text, sync) {
+      try {
+        await file.write(text);
+        if (sync) await file.sync();
+      } catch (e) {
+        throw fileError(e, "write", path);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await file.close();
+    },
+  };
+}
+
+/**
+ * Reads a whole (small) text file.
+ *
+ * @param path The file.
+ * @returns Its text, UTF-8.
+ * @throws {FileError} When it cannot be read.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mkdtempSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { readText } from "./files.ts";
+ * const path = join(mkdtempSync(join(tmpdir(), "text-")), "a.txt");
+ * writeFileSync(path, "hello");
+ * assert.equal(await readText(path), "hello");
+ * ```
+ */
+export async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    throw fileError(e, "read", path);
   }
 }

@@ -30,6 +30,14 @@ public class Launcher {
     boolean v4 = System.getProperty("neo4j.line", "5").startsWith("4.");
 
     Map<String, String> conf = v4 ? settings4(port, tlsDir) : settings5(port, tlsDir);
+    // Extra settings for fault tests (transaction limits...), one "key=value" per line.
+    String extra = System.getenv().getOrDefault("NEO4J_EXTRA_SETTINGS", "");
+    for (String line : extra.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) conf.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+    }
+    // A restart on the store of a killed server: the password is already set.
+    boolean restart = Files.exists(home.resolve("data"));
     Path confFile = home.resolve("neo4j.conf");
     Files.createDirectories(home);
     StringBuilder text = new StringBuilder();
@@ -47,13 +55,27 @@ public class Launcher {
       } catch (ReflectiveOperationException e) {
         System.err.println("Could not shut down: " + e);
       }
-      deleteTree(home);
+      // A graceful restart keeps the store: the harness leaves this marker first.
+      if (!Files.exists(home.resolve("keep-store"))) deleteTree(home);
     }));
 
     Object system = call(Class.forName(DBMS), dbms, "database", String.class, "system");
     Class<?> database = Class.forName(DATABASE);
-    database.getMethod("executeTransactionally", String.class, Map.class).invoke(
-        system, "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+    // With a short db.transaction.timeout a cold, busy JVM can time the first statement out:
+    // try again, and exit (rather than hang on the DBMS's threads) when it keeps failing.
+    for (int attempt = 1; !restart; attempt++) {
+      try {
+        database.getMethod("executeTransactionally", String.class, Map.class).invoke(
+            system, "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+        break;
+      } catch (InvocationTargetException e) {
+        if (attempt >= 5) {
+          e.getCause().printStackTrace();
+          System.exit(1);
+        }
+        Thread.sleep(1000L * attempt);
+      }
+    }
     // Fails fast if the default database did not start.
     call(Class.forName(DBMS), dbms, "database", String.class, "neo4j");
     System.out.println("READY bolt://127.0.0.1:" + port);

@@ -1,0 +1,445 @@
+/**
+ * The data part of an import: node and relationship records to UNWIND batches (one static
+ * query per label set or relationship type), one write transaction in flight while the next
+ * batch fills, endpoints matched through an in-client {@link IdMap}.
+ *
+ * @module
+ */
+
+import type { Record as Neo4jRecord } from "neo4j-driver";
+import { DatabaseError, FormatError } from "../errors.ts";
+import type {
+  BackupRecord,
+  NodeRecord,
+  Properties,
+  RelationshipRecord,
+  SchemaRecord,
+} from "../format/records.ts";
+import { labelPattern, quote } from "../neo4j/cypher.ts";
+import { toNumber } from "../neo4j/integers.ts";
+import { splitZoned, zonedKeys, zonedSetClause } from "../neo4j/zoned_datetimes.ts";
+import { throwIfAborted } from "./abort.ts";
+import { BatchTooLarge, type ExactWriter, type Runner } from "./exact_write.ts";
+import { IdMap } from "./id_map.ts";
+import { PhaseProgress } from "./phase_progress.ts";
+import type { ProgressEvent } from "./progress_event.ts";
+
+/** What a {@link BatchWriter} needs besides its session. */
+export interface BatchWriterOptions {
+  /** Nodes or relationships per write transaction. */
+  batchSize: number;
+  /** Send zoned DateTimes as epoch seconds (4.4 targets, see zoned_datetimes.ts). */
+  zonedDetour: boolean;
+  /** The counts the header announces, for progress totals. */
+  expected?: { nodes: number; relationships: number };
+  /** Stops the writer after the batch in flight. */
+  signal?: AbortSignal;
+  /** Receives the `nodes` and `relationships` phases. */
+  onProgress?: (event: ProgressEvent) => void;
+  /** Told once when a transaction limit makes the batches smaller. */
+  onWarning?: (message: string) => void;
+  /** Estimated bytes of properties per batch at most (default 8 MiB), whatever its row count. */
+  batchBytes?: number;
+  /** Where an interrupted import stopped, for `--resume`. */
+  resume?: ResumePoint;
+}
+
+/** Where an interrupted import stopped: what its journal says was committed. */
+export interface ResumePoint {
+  /** The number of the last backup record a committed batch covers. */
+  line: number;
+  /** Nodes and relationships committed. */
+  nodes: number;
+  relationships: number;
+  /** The source-to-target id pairs of the committed nodes, per batch (flat). */
+  ids: number[][];
+}
+
+/** The target id of a node whose batch has not committed yet. */
+const PENDING = -1;
+
+interface PendingRel {
+  record: RelationshipRecord;
+  line: number;
+}
+
+/** Rough bytes of a property map, to bound a batch by size as well as by rows. */
+function approximateBytes(props: Properties): number {
+  let bytes = 16;
+  for (const key in props) bytes += key.length + valueBytes(props[key]);
+  return bytes;
+}
+
+function valueBytes(v: unknown): number {
+  if (typeof v === "string") return v.length * 2;
+  if (Array.isArray(v)) {
+    let n = 8;
+    for (const x of v) n += valueBytes(x);
+    return n;
+  }
+  if (v instanceof Int8Array || v instanceof Uint8Array) return v.byteLength;
+  return 16;
+}
+
+/**
+ * Reads node and relationship records and writes them in batches. Its counts are always what
+ * the target holds: a batch counts once its transaction has committed.
+ *
+ * @example Write the data records of a backup
+ * ```ts ignore
+ * const writer = new BatchWriter(session, { batchSize: 5000, zonedDetour: false });
+ * const schema = await writer.consume(reader);
+ * console.log(writer.nodes, writer.relationships, schema.length);
+ * ```
+ */
+export class BatchWriter {
+  /** Nodes committed. */
+  nodes = 0;
+  /** Relationships committed. */
+  relationships = 0;
+  /** Nodes in the backup, once known (header counts, then the footer). */
+  totalNodes?: number;
+  /** Relationships in the backup, once known. */
+  totalRelationships?: number;
+  /** Rows of the batch whose transaction failed, 0 while none has. */
+  failedRows = 0;
+  /** The schema records read so far (they precede the data). */
+  schema: SchemaRecord[] = [];
+  /** Why the batches were made smaller, when they were. */
+  reduced?: string;
+  #writer: ExactWriter;
+  #options: BatchWriterOptions;
+  #limit: number;
+  #nodeLines: number[] = [];
+  #nodeBytes = 0;
+  #relBytes = 0;
+  #ids = new IdMap();
+  #pending: Promise<void> = Promise.resolve();
+  #nodeBatch: NodeRecord[] = [];
+  #relBatch: PendingRel[] = [];
+  #nodesPhase?: PhaseProgress;
+  #relsPhase?: PhaseProgress;
+
+  /**
+   * Prepares a writer; nothing is written until {@link BatchWriter.consume}.
+   *
+   * @param writer Commits each batch exactly once.
+   * @param options Batch size, zoned DateTime handling, expected counts, signal, progress,
+   *   where to resume.
+   */
+  constructor(writer: ExactWriter, options: BatchWriterOptions) {
+    this.#writer = writer;
+    this.#options = options;
+    this.#limit = options.batchSize;
+    this.totalNodes = options.expected?.nodes;
+    this.totalRelationships = options.expected?.relationships;
+    const resume = options.resume;
+    if (resume) {
+      this.nodes = resume.nodes;
+      this.relationships = resume.relationships;
+      for (const pairs of resume.ids) {
+        for (let i = 0; i < pairs.length; i += 2) this.#ids.add(pairs[i], pairs[i + 1]);
+      }
+    }
+  }
+
+  /**
+   * Consumes the records after the header: writes the nodes and relationships and returns the
+   * schema records, to be applied after the data. Reports the `nodes` and `relationships`
+   * phases. On failure, waits for the transaction in flight before it throws.
+   *
+   * @param reader The records, the header already read.
+   * @returns The schema records.
+   */
+  async consume(reader: ReadableStreamDefaultReader<BackupRecord>): Promise<SchemaRecord[]> {
+    const schema = this.schema;
+    const emit = this.#options.onProgress;
+    this.#nodesPhase = new PhaseProgress("nodes", this.totalNodes, emit, this.nodes);
+    const skipTo = this.#options.resume?.line ?? 0;
+    let line = 1;
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        throwIfAborted(this.#options.signal);
+        if (done) break;
+        line++;
+        const written = line <= skipTo; // committed before the import was interrupted
+        const maxBytes = this.#options.batchBytes ?? 8 * 1024 * 1024;
+        switch (value.kind) {
+          case "node":
+            if (this.#relsPhase) throw outOfOrder(line);
+            if (written) break;
+            if (!this.#ids.add(value.id, PENDING)) throw duplicate(value.id, line);
+            this.#nodeBatch.push(value);
+            this.#nodeLines.push(line);
+            this.#nodeBytes += approximateBytes(value.props);
+            if (this.#nodeBatch.length >= this.#limit || this.#nodeBytes >= maxBytes) {
+              await this.#flushNodes();
+            }
+            break;
+          case "rel":
+            if (!this.#relsPhase) await this.#endNodes();
+            if (written) break;
+            this.#relBatch.push({ record: value, line });
+            this.#relBytes += approximateBytes(value.props);
+            if (this.#relBatch.length >= this.#limit || this.#relBytes >= maxBytes) {
+              await this.#flushRels();
+            }
+            break;
+          case "index":
+          case "constraint":
+            schema.push(value);
+            break;
+          case "footer":
+            this.totalNodes = value.nodes;
+            this.totalRelationships = value.relationships;
+            break;
+          default:
+            throw new FormatError(`Backup is corrupt: a second header at line ${line}`, { line });
+        }
+      }
+      if (!this.#relsPhase) await this.#endNodes();
+      await this.#flushRels();
+      await this.#pending;
+      this.#relsPhase?.end(this.relationships);
+    } catch (e) {
+      await this.#pending.catch(() => {});
+      throw e;
+    }
+    return schema;
+  }
+
+  /** Writes the last node batch, waits for it, and moves on to the relationships phase. */
+  async #endNodes(): Promise<void> {
+    await this.#flushNodes();
+    await this.#pending;
+    this.#nodesPhase?.end(this.nodes);
+    this.#relsPhase = new PhaseProgress(
+      "relationships",
+      this.totalRelationships,
+      this.#options.onProgress,
+      this.relationships,
+    );
+  }
+
+  /**
+   * Writes `items` in batches of at most the current limit; a batch that hits a transaction
+   * limit is split in halves (down to one row) and the limit stays lower, growing back by a
+   * quarter after every ten batches that fit.
+   */
+  async #adaptive<T>(
+    items: T[],
+    lines: (i: number) => number,
+    write: (part: T[], line: number) => Promise<void>,
+  ): Promise<void> {
+    let fits = 0;
+    for (let i = 0; i < items.length;) {
+      const n = Math.min(this.#limit, items.length - i);
+      try {
+        await write(items.slice(i, i + n), lines(i + n - 1));
+      } catch (e) {
+        if (!(e instanceof BatchTooLarge) || n === 1) {
+          throw e instanceof BatchTooLarge ? e.cause : e;
+        }
+        this.#limit = Math.max(1, n >> 1);
+        if (!this.reduced) {
+          this.reduced = `batches were made smaller (down to ${this.#limit} rows) because the ` +
+            `target's transaction ${e.limit} limit refused ${n} rows`;
+          this.#options.onWarning?.(`The import ${this.reduced}`);
+        } else {
+          this.reduced = this.reduced.replace(/down to \d+ rows/, `down to ${this.#limit} rows`);
+        }
+        fits = 0;
+        continue;
+      }
+      i += n;
+      if (++fits >= 10 && this.#limit < this.#options.batchSize) {
+        this.#limit = Math.min(this.#options.batchSize, Math.ceil(this.#limit * 1.25));
+        fits = 0;
+      }
+    }
+  }
+
+  /** Waits for the transaction in flight, then starts the next one without waiting for it. */
+  async #start(rows: number, write: () => Promise<void>): Promise<void> {
+    await this.#pending;
+    throwIfAborted(this.#options.signal);
+    const p = write().catch((e) => {
+      this.failedRows = rows;
+      throw e;
+    });
+    p.catch(() => {}); // observed when awaited next; avoids an unhandled rejection meanwhile
+    this.#pending = p;
+  }
+
+  async #flushNodes(): Promise<void> {
+    if (!this.#nodeBatch.length) return;
+    const batch = this.#nodeBatch;
+    const lines = this.#nodeLines;
+    this.#nodeBatch = [];
+    this.#nodeLines = [];
+    this.#nodeBytes = 0;
+    await this.#start(
+      batch.length,
+      () =>
+        this.#adaptive(batch, (i) => lines[i], async (part, line) => {
+          const groups = groupBy(part, (n) => n.labels.join("\u0000"));
+          const created = await this.#writer.write("nodes", part.length, line, async (tx) => {
+            const out: number[] = [];
+            for (const group of groups.values()) {
+              await createNodes(tx, group, out, this.#options.zonedDetour);
+            }
+            return out;
+          });
+          for (let i = 0; i < created!.length; i += 2) this.#ids.set(created![i], created![i + 1]);
+          this.nodes += part.length;
+          this.#nodesPhase?.advance(this.nodes);
+        }),
+    );
+  }
+
+  async #flushRels(): Promise<void> {
+    if (!this.#relBatch.length) return;
+    const batch = this.#relBatch;
+    this.#relBatch = [];
+    this.#relBytes = 0;
+    await this.#pending; // endpoints must be in the id map
+    const rows = batch.map(({ record, line }) => ({
+      type: record.type,
+      row: {
+        s: this.#target(record.start, line),
+        e: this.#target(record.end, line),
+        p: record.props,
+      },
+    }));
+    await this.#start(
+      batch.length,
+      () =>
+        this.#adaptive(rows, (i) => batch[i].line, async (part, line) => {
+          const groups = groupBy(part, (r) => r.type);
+          await this.#writer.write("relationships", part.length, line, async (tx) => {
+            for (const [type, group] of groups) {
+              await createRels(tx, type, group.map((g) => g.row), this.#options.zonedDetour);
+            }
+            return undefined;
+          });
+          this.relationships += part.length;
+          this.#relsPhase?.advance(this.relationships);
+        }),
+    );
+  }
+
+  #target(id: number, line: number): bigint {
+    const t = this.#ids.get(id);
+    if (t === undefined || t === PENDING) {
+      throw new FormatError(
+        `Backup is corrupt: the relationship at line ${line} refers to node ${id}, which the backup does not hold`,
+        { line },
+      );
+    }
+    return BigInt(t);
+  }
+}
+
+function duplicate(id: number, line: number): FormatError {
+  return new FormatError(
+    `Backup is corrupt: the node at line ${line} has id ${id}, which an earlier node has`,
+    { line },
+  );
+}
+
+function outOfOrder(line: number): FormatError {
+  return new FormatError(
+    `Backup is corrupt: the node at line ${line} follows relationships (nodes come first)`,
+    { line },
+  );
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const g = groups.get(k);
+    if (g) g.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+async function createNodes(
+  tx: Runner,
+  group: NodeRecord[],
+  out: number[],
+  zonedDetour: boolean,
+): Promise<void> {
+  const labels = labelPattern(group[0].labels);
+  const keys = zonedDetour ? zonedKeys(group.map((n) => n.props)) : [];
+  // Each created node comes back with the index of its row: Cypher promises no output order.
+  const query = "UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row " +
+    `CREATE (n${labels}) SET n = ${keys.length ? "row.p" : "row"}${zonedSetClause("n", keys)} ` +
+    "RETURN i, id(n) AS t";
+  const rows = keys.length
+    ? group.map((n) => splitZoned(n.props, keys))
+    : group.map((n) => n.props);
+  const result = await tx.run(query, { rows });
+  for (const [from, to] of pairCreated(group, result.records)) out.push(from, to);
+}
+
+/**
+ * Pairs the nodes of a batch with the target ids the server returned, by the row index each
+ * result row carries (never by position: Cypher promises no output order).
+ *
+ * @param group The node records sent, in the order of their rows.
+ * @param records The result rows: the row index, then the created node's id.
+ * @returns `[backup id, target id]` for each node.
+ * @throws {DatabaseError} When a row is missing, repeated or unknown.
+ *
+ * @example Rows that come back in another order still pair up
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import neo4j from "neo4j-driver";
+ * import type { NodeRecord } from "../format/records.ts";
+ * import { pairCreated } from "./batch_writer.ts";
+ * const group: NodeRecord[] = [10, 20].map((id) => ({ kind: "node", id, labels: [], props: {} }));
+ * const records = [new neo4j.Record(["i", "t"], [1n, 201n]), new neo4j.Record(["i", "t"], [0n, 101n])];
+ * assert.deepEqual(pairCreated(group, records), [[20, 201], [10, 101]]);
+ * ```
+ */
+export function pairCreated(group: NodeRecord[], records: Neo4jRecord[]): [number, number][] {
+  const seen = new Uint8Array(group.length);
+  const pairs: [number, number][] = [];
+  for (const record of records) {
+    const i = toNumber(record.get(0));
+    if (!(i >= 0 && i < group.length) || seen[i]) {
+      throw new DatabaseError(`Cannot create nodes: the server returned an unexpected row ${i}`);
+    }
+    seen[i] = 1;
+    pairs.push([group[i].id, toNumber(record.get(1))]);
+  }
+  if (pairs.length !== group.length) {
+    throw new DatabaseError(`Cannot create nodes: ${pairs.length} of ${group.length} were created`);
+  }
+  return pairs;
+}
+
+async function createRels(
+  tx: Runner,
+  type: string,
+  rows: { s: bigint; e: bigint; p: Properties }[],
+  zonedDetour: boolean,
+): Promise<void> {
+  const keys = zonedDetour ? zonedKeys(rows.map((r) => r.p)) : [];
+  const query = "UNWIND $rows AS row MATCH (a) WHERE id(a) = row.s MATCH (b) WHERE id(b) = row.e " +
+    `CREATE (a)-[r:${quote(type)}]->(b) SET r = row.p${zonedSetClause("r", keys)}`;
+  const params = keys.length
+    ? rows.map((r) => ({ s: r.s, e: r.e, ...splitZoned(r.p, keys) }))
+    : rows;
+  const result = await tx.run(query, { rows: params });
+  const made = result.summary.counters.updates().relationshipsCreated;
+  if (made !== rows.length) {
+    throw new DatabaseError(
+      `Cannot create relationships of type '${type}': ${made} of ${rows.length} were created ` +
+        "(a node they connect is missing from the target; was it changed during the import?)",
+    );
+  }
+}
