@@ -87,12 +87,16 @@ function countedSignal(): { controller: AbortController; listeners: () => number
   const live = new Map<unknown, boolean>();
   const add = signal.addEventListener.bind(signal);
   const remove = signal.removeEventListener.bind(signal);
+  // The listener and option types by inference: the npm build's tsc has no DOM lib names.
+  type Listener = Parameters<typeof add>[1];
+  type AddOptions = Parameters<typeof add>[2];
+  type RemoveOptions = Parameters<typeof remove>[2];
   Object.defineProperties(signal, {
     addEventListener: {
       value: (
         type: string,
-        listener: EventListenerOrEventListenerObject,
-        options?: boolean | AddEventListenerOptions,
+        listener: Listener,
+        options?: AddOptions,
       ) => {
         if (type === "abort") live.set(listener, typeof options === "object" && !!options.once);
         add(type, listener, options);
@@ -101,8 +105,8 @@ function countedSignal(): { controller: AbortController; listeners: () => number
     removeEventListener: {
       value: (
         type: string,
-        listener: EventListenerOrEventListenerObject,
-        options?: boolean | EventListenerOptions,
+        listener: Listener,
+        options?: RemoveOptions,
       ) => {
         if (type === "abort") live.delete(listener);
         remove(type, listener, options);

@@ -5,7 +5,7 @@
  */
 
 import { connect } from "./connect.ts";
-import { UsageError } from "../errors.ts";
+import { ConnectionError, DatabaseError, UsageError } from "../errors.ts";
 import { exportBackup } from "../engine/export.ts";
 import { formatSummary, type ProgressReporter } from "./progress.ts";
 import { stdout } from "../runtime/stdio.ts";
@@ -177,7 +177,19 @@ export async function runExport(args: string[], context: CommandContext): Promis
       const what = toStdout ? "the backup on stdout is incomplete" : "no backup was written";
       throw new Interrupted(`Interrupted by the user; ${what}`, { cause: e });
     }
-    throw toBackupError(e, { uri: connection.uri, database, username: flags.connection.username });
+    // connect() checked the connection: a network failure now is a connection lost mid-way.
+    const error = toBackupError(e, {
+      uri: connection.uri,
+      database,
+      username: flags.connection.username,
+      connected: true,
+    });
+    const midway = error instanceof ConnectionError || error instanceof DatabaseError;
+    if (toStdout || !midway) throw error;
+    const Class = error.constructor as new (message: string, options?: ErrorOptions) => Error;
+    throw new Class(`${error.message} (no backup was written: run the export again)`, {
+      cause: error,
+    });
   } finally {
     watch.dispose();
     await driver.close().catch(() => {});

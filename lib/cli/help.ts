@@ -40,7 +40,8 @@ const EXPORT = `Usage: neo4j-backup export [-o FILE|-] [options]
 
 Writes a backup of one database: schema, nodes and relationships as gzip-compressed JSON Lines.
 Without -o the file is neo4j-DATABASE-TIMESTAMP.jsonl.gz in the current folder. The backup is
-written to FILE.partial and renamed to FILE only when complete.
+written to FILE.partial and renamed to FILE only when complete. Lost connections are retried;
+an export that gives up writes no backup: run it again (exports start over, they do not resume).
 
 Options:
   -o, --output FILE|-      where to write the backup; '-' writes to stdout
@@ -49,6 +50,8 @@ Options:
       --no-compress        write plain JSON Lines (.jsonl) instead of gzip
   -Z, --compress-level N   gzip level: 1 fastest, 9 smallest, 0 none (default 5)
       --fetch-size N       records fetched per round trip (default 10000)
+      --retry-for DURATION how long to retry a chunk after a lost connection or a transient
+                           error: 90s, 5m, 1h, or seconds; 0 for none (default 3m)
 ${COMMON}
 
 ${CONNECTION}
@@ -62,10 +65,16 @@ const IMPORT = `Usage: neo4j-backup import [FILE|DIR|-] [options]
 Loads a backup into a database: nodes and relationships first, then indexes and constraints.
 FILE may be compressed or not; '-' (or no FILE with piped input) reads stdin; DIR is a project
 folder written by the Python neo4j-backup. A target that already holds data is refused unless
-you confirm on a terminal or pass --yes.
+you confirm on a terminal or pass --yes. The import keeps a state file (FILE.import-state) until
+it completes: an interrupted import is continued with the same command and --resume.
 
 Options:
       --batch-size N       records written per transaction (default 5000)
+      --resume             continue the interrupted import of this backup into this database
+      --state PATH         the state file (default FILE.import-state; stdin and DIR have none
+                           unless given, and cannot be resumed without it)
+      --retry-for DURATION how long to retry a batch after a lost connection or a transient
+                           error: 90s, 5m, 1h, or seconds; 0 for none (default 3m)
   -y, --yes                import into a database that holds data without asking
 ${COMMON}
 
@@ -73,6 +82,7 @@ ${CONNECTION}
 
 Examples:
   neo4j-backup import nightly.jsonl.gz -a neo4j://localhost:7687
+  neo4j-backup import nightly.jsonl.gz -a neo4j://localhost:7687 --resume
   neo4j-backup import ./old-python-backup --yes
   zcat nightly.jsonl.gz | neo4j-backup import -`;
 

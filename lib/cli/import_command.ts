@@ -217,7 +217,13 @@ export async function runImport(args: string[], context: CommandContext): Promis
     if (!flags.quiet) printSummary(context, summary, input, counter.bytes);
   } catch (e) {
     progress.clear();
-    throw toBackupError(e, { uri: connection.uri, database, username: flags.connection.username });
+    // connect() checked the connection: a network failure now is a connection lost mid-way.
+    throw toBackupError(e, {
+      uri: connection.uri,
+      database,
+      username: flags.connection.username,
+      connected: true,
+    });
   } finally {
     watch.dispose();
     await driver.close().catch(() => {});

@@ -78,10 +78,12 @@ export interface VerifyReport {
  *   header: { kind: "header", format: "neo4j-backup", version: 1, tool: "neo4j-backup 0.1.0",
  *     created: "2026-11-24T07:00:00.000Z",
  *     source: { version: "5.26.29", edition: "community", database: "neo4j" } },
- *   footer: { kind: "footer", nodes: 2, relationships: 1, schema: 0, sha256: "ab" },
+ *   footer: { kind: "footer", nodes: 2, relationships: 1, schema: 0, sha256: "ab",
+ *     warnings: ["The database changed while it was exported"] },
  *   indexes: 0, constraints: 0, bytes: 10,
  * });
  * assert.equal(lines[0], "'a.jsonl': OK");
+ * assert.equal(lines.at(-1), "  warning:  The database changed while it was exported");
  * ```
  */
 export function formatVerifyReport(shown: string, report: VerifyReport): string[] {
@@ -95,6 +97,7 @@ export function formatVerifyReport(shown: string, report: VerifyReport): string[
     }, ${plural(report.indexes, "index", "indexes")}, ${plural(report.constraints, "constraint")}`,
     `  checksum: sha256 ${footer.sha256} (verified)`,
     `  size:     ${formatBytes(report.bytes)} (${formatCount(report.bytes)} bytes)`,
+    ...(footer.warnings ?? []).map((w) => `  warning:  ${w}`),
   ];
 }
 

@@ -140,6 +140,7 @@ export class BatchWriter {
       for (const pairs of resume.ids) {
         for (let i = 0; i < pairs.length; i += 2) this.#ids.add(pairs[i], pairs[i + 1]);
       }
+      resume.ids = []; // in the id map now: the journal's copy need not stay in memory
     }
   }
 

@@ -184,7 +184,10 @@ export async function importRecords(
         seconds: (performance.now() - started) / 1000,
       };
     } catch (e) {
-      await start.journal?.close().catch(() => {});
+      // A journal with no batch in it describes nothing to resume.
+      if (start.journal && !start.journal.began && start.resume === undefined) {
+        await start.journal.remove().catch(() => {});
+      } else await start.journal?.close().catch(() => {});
       throw e;
     } finally {
       if (signal?.aborted) session.close().catch(() => {}); // a statement may still run
@@ -397,7 +400,8 @@ async function write(
       schemaCreated: schema.created,
       totalSchema: data.schema.length,
       unconfirmed,
-      ...(start.journal ? { state: start.journal.path } : {}),
+      // A target changed by someone else cannot be resumed exactly: no --resume hint then.
+      ...(start.journal && !(error instanceof RefusedError) ? { state: start.journal.path } : {}),
     });
   }
   return {

@@ -20,7 +20,7 @@
 
 import { FormatError, RefusedError } from "../errors.ts";
 import type { HeaderRecord } from "../format/records.ts";
-import { type AppendFile, openAppend, pathKind, readText, removeFile } from "../runtime/files.ts";
+import { type AppendFile, openAppend, pathKind, readLines, removeFile } from "../runtime/files.ts";
 
 /** The identity of a target database, from `CALL db.info()`. */
 export interface TargetIdentity {
@@ -105,11 +105,18 @@ export class Journal {
   readonly path: string;
   #file: AppendFile;
   #seq: number;
+  #began: boolean;
 
   private constructor(path: string, file: AppendFile, seq: number) {
     this.path = path;
     this.#file = file;
     this.#seq = seq;
+    this.#began = seq > 0;
+  }
+
+  /** Whether any batch was recorded: only then does the file say anything worth resuming. */
+  get began(): boolean {
+    return this.#began;
   }
 
   /**
@@ -163,6 +170,7 @@ export class Journal {
    */
   async begin(batch: JournalBatch): Promise<void> {
     this.#seq = batch.seq;
+    this.#began = true;
     await this.#write({ kind: "batch", ...batch }, true);
   }
 
@@ -219,17 +227,18 @@ export class Journal {
  */
 export async function readJournal(path: string): Promise<JournalState | undefined> {
   if (await pathKind(path) === "missing") return undefined;
-  const text = await readText(path);
-  const lines = text.split("\n");
-  const complete = text.endsWith("\n") ? lines.slice(0, -1) : lines.slice(0, -1);
   let state: JournalState | undefined;
   const batches = new Map<number, JournalBatch>();
   const outcome = new Map<number, boolean>();
   const order: number[] = [];
-  for (let i = 0; i < complete.length; i++) {
+  let i = -1;
+  // Streamed: the id pairs of a large import make a file of many megabytes.
+  for await (const { text, complete } of readLines(path)) {
+    i++;
+    if (!complete) break; // cut short by a crash: never flushed whole, so never acted on
     let line: Line;
     try {
-      line = JSON.parse(complete[i]) as Line;
+      line = JSON.parse(text) as Line;
     } catch {
       throw notAJournal(path, i + 1);
     }

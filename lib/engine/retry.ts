@@ -184,9 +184,13 @@ export async function withRetries<T>(
  * import assert from "node:assert/strict";
  * import { reasonOf } from "./retry.ts";
  * assert.equal(reasonOf(new Error("lost\nmore")), "lost");
+ * assert.equal(reasonOf(new Error("Failed to connect. Caused by: connect ECONNREFUSED")), "connect ECONNREFUSED");
  * ```
  */
 export function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0].trim();
+  const line = message.split("\n")[0].trim();
+  // The driver wraps a socket error in a long sentence: the cause says what happened.
+  const caused = line.lastIndexOf("Caused by: ");
+  return caused >= 0 ? line.slice(caused + "Caused by: ".length) : line;
 }

@@ -6,7 +6,7 @@
  */
 
 import { FileError } from "../errors.ts";
-import { open, readFile, rename, rm, stat } from "node:fs/promises";
+import { open, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 
 const REASONS: Record<string, string> = {
@@ -346,10 +346,11 @@ export async function openAppend(path: string): Promise<AppendFile> {
 }
 
 /**
- * Reads a whole (small) text file.
+ * Reads a text file line by line without holding it whole: each line without its newline, and
+ * whether it was complete (the last line of a file cut short by a crash has no newline).
  *
  * @param path The file.
- * @returns Its text, UTF-8.
+ * @returns The lines, in order.
  * @throws {FileError} When it cannot be read.
  *
  * @example
@@ -358,16 +359,52 @@ export async function openAppend(path: string): Promise<AppendFile> {
  * import { mkdtempSync, writeFileSync } from "node:fs";
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
- * import { readText } from "./files.ts";
- * const path = join(mkdtempSync(join(tmpdir(), "text-")), "a.txt");
- * writeFileSync(path, "hello");
- * assert.equal(await readText(path), "hello");
+ * import { readLines } from "./files.ts";
+ * const path = join(mkdtempSync(join(tmpdir(), "lines-")), "a.txt");
+ * writeFileSync(path, "one\ntwo\nthr");
+ * const lines = [];
+ * for await (const line of readLines(path)) lines.push(line);
+ * assert.deepEqual(lines, [
+ *   { text: "one", complete: true },
+ *   { text: "two", complete: true },
+ *   { text: "thr", complete: false },
+ * ]);
  * ```
  */
-export async function readText(path: string): Promise<string> {
+export async function* readLines(
+  path: string,
+): AsyncGenerator<{ text: string; complete: boolean }> {
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    return await readFile(path, "utf8");
+    handle = await open(path, "r");
   } catch (e) {
     throw fileError(e, "read", path);
+  }
+  const decoder = new TextDecoder();
+  const buffer = new Uint8Array(1 << 20);
+  let rest = "";
+  try {
+    for (;;) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await handle.read(buffer, 0, buffer.length, null));
+      } catch (e) {
+        throw fileError(e, "read", path);
+      }
+      if (bytesRead === 0) break;
+      rest += decoder.decode(buffer.subarray(0, bytesRead), { stream: true });
+      let newline = rest.indexOf("\n");
+      let start = 0;
+      while (newline !== -1) {
+        yield { text: rest.slice(start, newline), complete: true };
+        start = newline + 1;
+        newline = rest.indexOf("\n", start);
+      }
+      rest = rest.slice(start);
+    }
+    rest += decoder.decode();
+    if (rest !== "") yield { text: rest, complete: false };
+  } finally {
+    await handle.close();
   }
 }

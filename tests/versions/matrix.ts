@@ -12,10 +12,13 @@
 
 import { after, test } from "node:test";
 import process from "node:process";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import assert from "node:assert/strict";
 import neo4j, { type Driver } from "neo4j-driver";
 import { exportBackup } from "../../lib/engine/export.ts";
-import { importBackup, type ImportSummary } from "../../lib/engine/import.ts";
+import { importBackup, type ImportSummary, partialImportOf } from "../../lib/engine/import.ts";
 import type { Properties, SchemaRecord } from "../../lib/format/records.ts";
 import { readSchema } from "../../lib/neo4j/schema.ts";
 import { KNOWN_LINES, type Neo4jLine, startServer } from "../../scripts/neo4j_server.ts";
@@ -236,6 +239,57 @@ function assertSchema(
   }
 }
 
+/**
+ * Checks a restored target exactly: typed values, fingerprint, counts, what was skipped or
+ * created with changes (one warning each), schema, and every index online.
+ */
+async function assertRestored(
+  driver: Driver,
+  backup: Backup,
+  summary: ImportSummary,
+  warnings: string[],
+  to: Neo4jLine,
+): Promise<void> {
+  const from = backup.line;
+  const skips = expectedSkips(from, to);
+  const [n] = await cypher(driver, "MATCH (n:Types {k: 'types'}) RETURN properties(n) AS p");
+  assert.deepStrictEqual(n.p, { k: "types", ...TYPED_VALUES });
+  const [r] = await cypher(driver, "MATCH ()-[r:TYPED]->() RETURN properties(r) AS p");
+  assert.deepStrictEqual(r.p, TYPED_VALUES);
+  assert.deepStrictEqual(await fingerprint(driver), backup.graph);
+  assert.deepStrictEqual(await counts(driver), {
+    nodes: summary.nodes,
+    relationships: summary.relationships,
+  });
+
+  // Items created with changes are listed apart from the skipped ones, never in both.
+  assert.ok(summary.createdWithChanges.every((s) => s.partial), "created with changes");
+  assert.ok(summary.skipped.every((s) => !s.partial), "skipped items exist nowhere");
+  const listed = [...summary.skipped, ...summary.createdWithChanges];
+  const got = listed.map((s) => ({ name: s.name, partial: s.partial ?? false }));
+  const want = skips.map((s) => ({ name: s.name, partial: s.partial ?? false }));
+  const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+  assert.deepStrictEqual(got.sort(byName), want.sort(byName), "skipped items");
+  for (const s of skips) {
+    const entry = listed.find((x) => x.name === s.name)!;
+    assert.match(entry.reason, s.reason, s.name);
+  }
+  assert.equal(warnings.length, skips.length, "one warning per skipped item");
+  assertSchema(backup.schema, await schemaOf(driver), summary, from, to);
+  const offline = await cypher(
+    driver,
+    "SHOW INDEXES YIELD name, state WHERE state <> 'ONLINE'",
+  );
+  assert.deepStrictEqual(offline, []);
+}
+
+/** Where the resume test of each target aborts its import: both positions are covered. */
+const ABORT_IN: Record<Neo4jLine, "nodes" | "relationships"> = {
+  "4.4": "relationships",
+  "5.26": "nodes",
+  "2026": "relationships",
+};
+
 for (const to of LINES) {
   for (const from of LINES) {
     const skips = expectedSkips(from, to);
@@ -259,37 +313,68 @@ for (const to of LINES) {
       );
       report.push({ from, to, skipped: summary.skipped });
 
-      const [n] = await cypher(driver, "MATCH (n:Types {k: 'types'}) RETURN properties(n) AS p");
-      assert.deepStrictEqual(n.p, { k: "types", ...TYPED_VALUES });
-      const [r] = await cypher(driver, "MATCH ()-[r:TYPED]->() RETURN properties(r) AS p");
-      assert.deepStrictEqual(r.p, TYPED_VALUES);
-      assert.deepStrictEqual(await fingerprint(driver), backup.graph);
-      assert.deepStrictEqual(await counts(driver), {
-        nodes: summary.nodes,
-        relationships: summary.relationships,
-      });
-
-      // Items created with changes are listed apart from the skipped ones, never in both.
-      assert.ok(summary.createdWithChanges.every((s) => s.partial), "created with changes");
-      assert.ok(summary.skipped.every((s) => !s.partial), "skipped items exist nowhere");
-      const listed = [...summary.skipped, ...summary.createdWithChanges];
-      const got = listed.map((s) => ({ name: s.name, partial: s.partial ?? false }));
-      const want = skips.map((s) => ({ name: s.name, partial: s.partial ?? false }));
-      const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-      assert.deepStrictEqual(got.sort(byName), want.sort(byName), "skipped items");
-      for (const s of skips) {
-        const entry = listed.find((x) => x.name === s.name)!;
-        assert.match(entry.reason, s.reason, s.name);
-      }
-      assert.equal(warnings.length, skips.length, "one warning per skipped item");
-      assertSchema(backup.schema, await schemaOf(driver), summary, from, to);
-      const offline = await cypher(
-        driver,
-        "SHOW INDEXES YIELD name, state WHERE state <> 'ONLINE'",
-      );
-      assert.deepStrictEqual(offline, []);
+      await assertRestored(driver, backup, summary, warnings, to);
     });
   }
+
+  const from: Neo4jLine = LINES.includes("5.26") ? "5.26" : to;
+  const phase = ABORT_IN[to];
+  test(`an import from ${from} into ${to} aborted during ${phase} resumes exactly`, {
+    timeout: 600_000,
+  }, async () => {
+    const backup = backups.get(from);
+    assert.ok(backup, `the ${from} backup was not made (see its test)`);
+    const driver = await targetDriver(to);
+    await wipe(driver);
+    const dir = await mkdtemp(join(tmpdir(), "neo4j-backup-resume-"));
+    const state = join(dir, "import.state");
+    try {
+      const controller = new AbortController();
+      const t = performance.now();
+      const error = await importBackup(driver, streamOf(backup.bytes), {
+        state,
+        batchSize: 50,
+        signal: controller.signal,
+        onProgress: (e) => {
+          if (e.type === "advance" && e.phase === phase) controller.abort();
+        },
+      }).then(() => assert.fail("the aborted import completed"), (e: unknown) => e);
+      const aborted = (performance.now() - t) / 1000;
+      assert.match(String((error as Error).message), /The import was aborted/);
+      const partial = partialImportOf(error);
+      assert.ok(partial, `no partialImport on ${error}`);
+      const held = await counts(driver);
+      assert.deepStrictEqual({ nodes: partial.nodes, relationships: partial.relationships }, held);
+      assert.equal(partial.state, state);
+      const total = backup.graph.nodes.length;
+      if (phase === "nodes") {
+        assert.ok(held.nodes > 0 && held.nodes < total, `${held.nodes} of ${total} nodes`);
+        assert.equal(held.relationships, 0);
+      } else {
+        assert.equal(held.nodes, total);
+        const rels = backup.graph.rels.length;
+        assert.ok(held.relationships > 0 && held.relationships < rels, `${held.relationships}`);
+      }
+      assert.ok((await stat(state)).isFile(), "the state file is kept");
+
+      const warnings: string[] = [];
+      const summary = await importBackup(driver, streamOf(backup.bytes), {
+        state,
+        resume: true,
+        onWarning: (w) => warnings.push(w),
+      });
+      timings.push(
+        `resume ${from} -> ${to} (aborted in ${phase} at ${held.nodes} nodes, ` +
+          `${held.relationships} relationships after ${aborted.toFixed(1)} s): ` +
+          `${summary.seconds.toFixed(1)} s`,
+      );
+      assert.equal(summary.resumed, true);
+      await assertRestored(driver, backup, summary, warnings, to);
+      await assert.rejects(stat(state), { code: "ENOENT" }, "the state file is removed");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 }
 
 let current: { line: Neo4jLine; server: Neo4jServer; driver: Driver } | undefined;
