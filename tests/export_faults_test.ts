@@ -8,6 +8,12 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import neo4j, { type Driver } from "neo4j-driver";
 import { exportRecords } from "../lib/engine/export.ts";
 import { encodeValue } from "../lib/format/values.ts";
@@ -180,5 +186,47 @@ test("writes during an export are noticed: a warning, and no relationship to a n
     await writer.executeQuery("MATCH (n:Item {i: -1}) DETACH DELETE n");
     await driver.close();
     await writer.close();
+  }
+});
+
+test("an export that gives up says the connection was lost, without a TLS hint, and writes nothing", async () => {
+  // Last in this file: it leaves the source stopped.
+  const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+  const cli = process.env.NEO4J_BACKUP_CLI?.split(" ") ??
+    ["deno", "run", "-A", "--quiet", join(root, "cli.ts")];
+  const dir = mkdtempSync(join(tmpdir(), "neo4j-backup-giveup-"));
+  try {
+    const file = join(dir, "out.jsonl.gz");
+    const child = spawn(cli[0], [
+      ...cli.slice(1),
+      "export",
+      "-a",
+      server.uri,
+      "-o",
+      file,
+      "--retry-for",
+      "3s",
+    ], {
+      env: { ...process.env, NO_COLOR: "1", NEO4J_PASSWORD: server.password },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    let killed = false;
+    child.stderr!.setEncoding("utf8");
+    child.stderr!.on("data", (d: string) => {
+      stderr += d;
+      if (!killed && /schema \d+ done/.test(stderr)) {
+        killed = true;
+        server.kill();
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    assert.equal(code, 3, stderr);
+    assert.match(stderr, /retrying in/);
+    assert.match(stderr, /Lost the connection to .*no backup was written/);
+    assert.doesNotMatch(stderr, /TLS|neo4j\+s/);
+    assert.deepEqual(readdirSync(dir), [], "a file or a partial file was left");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
