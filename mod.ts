@@ -89,6 +89,19 @@ export {
   type SkippedSchema,
 } from "./lib/engine/import.ts";
 export type { RetryInfo } from "./lib/engine/retry.ts";
+export {
+  type BackupContents,
+  BackupTally,
+  type LabelContents,
+  type LabelSetContents,
+  type PatternContents,
+  type PropertyKeyContents,
+  type SchemaItemContents,
+  tallyBackup,
+  type TallyOptions,
+  type TypeContents,
+  valueTypeName,
+} from "./lib/engine/tally.ts";
 export type { Neo4jDriver } from "./lib/neo4j/driver.ts";
 export { type ServerInfo, serverInfo } from "./lib/neo4j/server.ts";
 export { Extractor, type ExtractorOptions } from "./lib/compat/extractor.ts";

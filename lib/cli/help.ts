@@ -25,6 +25,7 @@ Usage:
   neo4j-backup export [-o FILE|-] [options]   write a backup of a database
   neo4j-backup import [FILE|DIR|-] [options]  load a backup into a database
   neo4j-backup verify FILE|-                  check a backup without a server
+  neo4j-backup list FILE|DIR|- [--json]       show what a backup holds, without a server
   neo4j-backup help [COMMAND]                 print help
   neo4j-backup --version                      print the version
 
@@ -99,8 +100,26 @@ Options:
 Example:
   neo4j-backup verify nightly.jsonl.gz && echo fine`;
 
+const LIST = `Usage: neo4j-backup list FILE|DIR|- [options]
+
+Reads a whole backup without a server and prints its table of contents on stdout: the header,
+whether the backup is complete (footer counts and checksum verified), nodes per label set and
+per label, relationships per type and per (start labels)-[type]->(end labels) pattern, property
+keys with the value types seen, and the indexes and constraints. '-' reads stdin; DIR is a
+project folder written by the Python neo4j-backup (it has no checksum to verify).
+
+Options:
+      --json               print one JSON document instead of the table (see docs/CLI.md)
+  -q, --quiet              print no progress (the listing and errors still print)
+      --debug              print stack traces and causes of errors
+  -h, --help               print this help
+
+Examples:
+  neo4j-backup list nightly.jsonl.gz
+  neo4j-backup list nightly.jsonl.gz --json | jq '.labels'`;
+
 /** The commands that have their own help. */
-export const COMMANDS = ["export", "import", "verify"] as const;
+export const COMMANDS = ["export", "import", "verify", "list"] as const;
 
 /** A command name. */
 export type Command = typeof COMMANDS[number];
@@ -125,6 +144,8 @@ export function helpText(command?: Command): string {
     ? IMPORT
     : command === "verify"
     ? VERIFY
+    : command === "list"
+    ? LIST
     : TOOL;
   return `${text}\n`;
 }

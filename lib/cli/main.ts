@@ -20,6 +20,7 @@ import { toBackupError } from "./failure.ts";
 import { type CommonFlags, helpHint } from "./flags.ts";
 import { type Command, COMMANDS, helpText } from "./help.ts";
 import { parseImportArgs, runImport } from "./import_command.ts";
+import { parseListArgs, runList } from "./list_command.ts";
 import { Stderr } from "./stderr.ts";
 import { parseVerifyArgs, runVerify } from "./verify_command.ts";
 
@@ -27,6 +28,7 @@ const RUN: Record<Command, (args: string[], context: CommandContext) => Promise<
   export: runExport,
   import: runImport,
   verify: runVerify,
+  list: runList,
 };
 
 /**
@@ -78,7 +80,9 @@ async function dispatch(args: string[], context: CommandContext): Promise<void> 
     return await writeStdout(helpText(topic));
   }
   if (first === undefined) {
-    throw new UsageError(`Missing command: use 'export', 'import' or 'verify'; ${helpHint()}`);
+    throw new UsageError(
+      `Missing command: use 'export', 'import', 'verify' or 'list'; ${helpHint()}`,
+    );
   }
   if (!isCommand(first)) {
     const what = first.startsWith("-") ? "option" : "command";
@@ -95,6 +99,7 @@ const PARSE: Record<
   export: parseExportArgs,
   import: parseImportArgs,
   verify: parseVerifyArgs,
+  list: parseListArgs,
 };
 
 /**

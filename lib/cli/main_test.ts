@@ -12,6 +12,7 @@ import { type Command, COMMANDS, helpText } from "./help.ts";
 import { parseExportArgs } from "./export_command.ts";
 import { parseImportArgs } from "./import_command.ts";
 import { parseVerifyArgs } from "./verify_command.ts";
+import { parseListArgs } from "./list_command.ts";
 import { raceAbort } from "./interrupt.ts";
 
 test("a cancelled prompt ends the run as an interruption with exit code 130", () => {
@@ -84,16 +85,22 @@ test("raceAbort settles with the work, or with the abort reason as soon as the s
 
 test("each command has help that starts with its usage line", () => {
   assert.match(helpText(), /^neo4j-backup \d+\.\d+\.\d+: /);
-  for (const command of ["export", "import", "verify"] as const) {
+  for (const command of COMMANDS) {
     assert.match(helpText(command), new RegExp(`^Usage: neo4j-backup ${command} `));
   }
 });
 
 /** Whether a command's parser accepts the arguments (with what else it needs to run). */
 function accepts(command: Command, args: string[]): boolean {
-  const parse = { export: parseExportArgs, import: parseImportArgs, verify: parseVerifyArgs };
+  const parse = {
+    export: parseExportArgs,
+    import: parseImportArgs,
+    verify: parseVerifyArgs,
+    list: parseListArgs,
+  };
+  const file = command === "verify" || command === "list" ? ["b.jsonl"] : [];
   try {
-    parse[command]([...(command === "verify" ? ["b.jsonl"] : []), ...args], () => undefined);
+    parse[command]([...file, ...args], () => undefined);
     return true;
   } catch {
     return false;
@@ -139,6 +146,7 @@ test("--debug counts only when the command's parser reads it as the flag", () =>
   assert.equal(debugRequested(["verify", "b.jsonl", "--debug"], env), true);
   assert.equal(debugRequested(["import", "b.jsonl", "--debug"], env), true);
   assert.equal(debugRequested(["export", "--debug", "-o", "-"], env), true);
+  assert.equal(debugRequested(["list", "b.jsonl", "--json", "--debug"], env), true);
   assert.equal(debugRequested(["verify", "b.jsonl"], env), false);
   assert.equal(debugRequested(["verify", "--", "--debug"], env), false, "a file named --debug");
   assert.equal(debugRequested(["export", "-p", "--debug"], env), false, "a password");

@@ -1,0 +1,336 @@
+/**
+ * `neo4j-backup list`: the table of contents of a backup, read in one pass without a server:
+ * the header, the footer's verdict, nodes per label set and label, relationships per type and
+ * pattern, property keys with their value types, and the schema items.
+ *
+ * @module
+ */
+
+import { isLegacyBackup, readLegacyBackup } from "../compat/legacy_reader.ts";
+import type { BackupContents, PropertyKeyContents, SchemaItemContents } from "../engine/tally.ts";
+import { tallyBackup } from "../engine/tally.ts";
+import { FormatError, UsageError } from "../errors.ts";
+import { decodeBackup } from "../format/decoder_stream.ts";
+import type { BackupRecord, FooterRecord, HeaderRecord } from "../format/records.ts";
+import { openRead, pathKind } from "../runtime/files.ts";
+import { stdin, writeStdout } from "../runtime/stdio.ts";
+import type { CommandContext } from "./context.ts";
+import { startDisplay } from "./display.ts";
+import {
+  COMMON_OPTIONS,
+  commonFlags,
+  helpHint,
+  noExtraArguments,
+  type OptionTable,
+  parseFlags,
+} from "./flags.ts";
+import { helpText } from "./help.ts";
+import { formatCount, plural } from "./progress.ts";
+
+/** The flags of `list`, resolved. */
+export interface ListFlags {
+  /** `-h`, `--help`: print the help and do nothing else. */
+  help: boolean;
+  /** `-q`, `--quiet`: no progress (the listing still prints). */
+  quiet: boolean;
+  /** `--debug`: stack traces and causes of errors. */
+  debug: boolean;
+  /** `--json`: print one JSON document instead of the table. */
+  json: boolean;
+  /** The file, a Python project folder, or `"-"` for stdin. */
+  input: string;
+}
+
+const LIST_OPTIONS: OptionTable = { ...COMMON_OPTIONS, json: { type: "boolean" } };
+
+/**
+ * Parses the arguments of `list`.
+ *
+ * @param args The arguments after `list`.
+ * @returns The resolved flags.
+ * @throws {UsageError} For unknown flags, a missing FILE or extra arguments.
+ *
+ * @example Parse a JSON listing of stdin
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseListArgs } from "./list_command.ts";
+ * const flags = parseListArgs(["-", "--json"]);
+ * assert.equal(flags.input, "-");
+ * assert.equal(flags.json, true);
+ * ```
+ */
+export function parseListArgs(args: string[]): ListFlags {
+  const { values, positionals } = parseFlags("list", args, LIST_OPTIONS);
+  noExtraArguments("list", positionals, 1);
+  const common = commonFlags(values);
+  if (!common.help && positionals.length === 0) {
+    throw new UsageError(
+      `Missing FILE: name the backup to list, or '-' for stdin; ${helpHint("list")}`,
+    );
+  }
+  return { ...common, json: values.json === true, input: positionals[0] };
+}
+
+/**
+ * The document `list --json` prints: what the backup holds, and whether it is known complete.
+ * Its shape is documented in docs/CLI.md.
+ */
+export interface ListDocument extends Omit<BackupContents, "header" | "footer"> {
+  /** The input as named on the command line, `"-"` for stdin. */
+  input: string;
+  /** `"neo4j-backup"` for a backup file, `"python"` for a Python neo4j-backup folder. */
+  layout: "neo4j-backup" | "python";
+  /** The header record (for a Python folder, the one the legacy reader makes up). */
+  header: HeaderRecord;
+  /** The footer record, its counts and checksum verified; `null` for a Python folder. */
+  footer: FooterRecord | null;
+  /** Whether the footer's counts and SHA-256 checksum were verified. */
+  verified: boolean;
+}
+
+/**
+ * Builds the document `list --json` prints.
+ *
+ * @param input The input as named on the command line.
+ * @param layout Whether it is a backup file or a Python tool's folder.
+ * @param contents What the tally found; it must have a header.
+ * @returns The document, ready for `JSON.stringify`.
+ *
+ * @example The document of a Python folder has no footer
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { listDocument } from "./list_command.ts";
+ * const header = { kind: "header", format: "neo4j-backup", version: 1, tool: "python",
+ *   created: "2020-01-01T00:00:00.000Z",
+ *   source: { version: "unknown", edition: "unknown", database: "unknown" } } as const;
+ * const doc = listDocument("old", "python", { header, nodes: 0, relationships: 0,
+ *   labelSets: [], labels: [], types: [], patterns: [], schema: [] });
+ * assert.equal(doc.footer, null);
+ * assert.equal(doc.verified, false);
+ * ```
+ */
+export function listDocument(
+  input: string,
+  layout: ListDocument["layout"],
+  contents: BackupContents,
+): ListDocument {
+  const { header, footer, ...rest } = contents;
+  if (header === undefined) throw new FormatError(`Backup '${input}' has no header`);
+  return { input, layout, header, footer: footer ?? null, verified: footer !== undefined, ...rest };
+}
+
+/**
+ * Formats the table `list` prints on stdout.
+ *
+ * @param shown The input as shown, e.g. `'backup.jsonl.gz'`.
+ * @param doc What the backup holds.
+ * @returns The lines, without newlines.
+ *
+ * @example List a backup of one node
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatListing } from "./list_command.ts";
+ * const lines = formatListing("'a.jsonl'", {
+ *   input: "a.jsonl", layout: "neo4j-backup", verified: true,
+ *   header: { kind: "header", format: "neo4j-backup", version: 1, tool: "neo4j-backup 0.1.0",
+ *     created: "2026-11-24T07:00:00.000Z",
+ *     source: { version: "5.26.29", edition: "community", database: "neo4j" } },
+ *   footer: { kind: "footer", nodes: 1, relationships: 0, schema: 0, sha256: "ab" },
+ *   nodes: 1, relationships: 0,
+ *   labelSets: [{ labels: ["Person"], nodes: 1,
+ *     properties: [{ key: "born", count: 1, types: { Integer: 1 } }] }],
+ *   labels: [{ label: "Person", nodes: 1 }], types: [], patterns: [], schema: [],
+ * });
+ * assert.equal(lines[0], "Backup 'a.jsonl'");
+ * assert.ok(lines.includes("    born  1  Integer 1"));
+ * ```
+ */
+export function formatListing(shown: string, doc: ListDocument): string[] {
+  return [
+    `Backup ${shown}`,
+    ...headerLines(doc),
+    "",
+    `Nodes by label set (${plural(doc.nodes, "node")})`,
+    ...countTable(doc.labelSets.map((s) => [s.nodes, labelSetName(s.labels)])),
+    "",
+    "Nodes by label",
+    ...countTable(doc.labels.map((l) => [l.nodes, `:${name(l.label)}`])),
+    "",
+    `Relationships by type (${plural(doc.relationships, "relationship")})`,
+    ...countTable(doc.types.map((t) => [t.relationships, `:${name(t.type)}`])),
+    "",
+    "Relationships by pattern",
+    ...countTable(doc.patterns.map((p) => [
+      p.relationships,
+      `${nodePattern(p.start)}-[:${name(p.type)}]->${nodePattern(p.end)}`,
+    ])),
+    "",
+    "Node properties by label set",
+    ...propertySections(
+      doc.labelSets.map((s) => [`${labelSetName(s.labels)} (${plural(s.nodes, "node")})`, s]),
+    ),
+    "",
+    "Relationship properties by type",
+    ...propertySections(
+      doc.types.map((t) => [`:${name(t.type)} (${plural(t.relationships, "relationship")})`, t]),
+    ),
+    "",
+    `Schema (${plural(doc.schema.length, "item")})`,
+    ...schemaTable(doc.schema),
+  ];
+}
+
+function headerLines(doc: ListDocument): string[] {
+  const { header, footer } = doc;
+  const source = header.source;
+  const lines = [
+    `  written by: ${header.tool} at ${header.created}`,
+    `  source:     Neo4j ${source.version} ${source.edition}, database '${source.database}'`,
+  ];
+  if (footer === null) {
+    lines.push(
+      "  complete:   unknown: a Python neo4j-backup folder has no footer and no checksum to verify",
+    );
+    return lines;
+  }
+  lines.push(
+    `  complete:   yes: ${plural(footer.nodes, "node")}, ${
+      plural(footer.relationships, "relationship")
+    }, ${plural(footer.schema, "schema item")}; checksum sha256 ${footer.sha256} verified`,
+  );
+  for (const warning of footer.warnings ?? []) lines.push(`  warning:    ${warning}`);
+  return lines;
+}
+
+/** Rows of a count and a name, the counts right-aligned. */
+function countTable(rows: [number, string][]): string[] {
+  if (rows.length === 0) return ["  (none)"];
+  const width = Math.max(...rows.map(([n]) => formatCount(n).length));
+  return rows.map(([n, text]) => `  ${formatCount(n).padStart(width)}  ${text}`);
+}
+
+function propertySections(
+  owners: [string, { properties: PropertyKeyContents[] }][],
+): string[] {
+  const lines: string[] = [];
+  for (const [title, { properties }] of owners) {
+    if (properties.length === 0) continue;
+    lines.push(`  ${title}`);
+    const keyWidth = Math.max(...properties.map((p) => name(p.key).length));
+    const countWidth = Math.max(...properties.map((p) => formatCount(p.count).length));
+    for (const p of properties) {
+      const types = Object.entries(p.types).map(([t, n]) => `${t} ${formatCount(n)}`).join(", ");
+      lines.push(
+        `    ${name(p.key).padEnd(keyWidth)}  ${
+          formatCount(p.count).padStart(countWidth)
+        }  ${types}`,
+      );
+    }
+  }
+  return lines.length === 0 ? ["  (none)"] : lines;
+}
+
+function schemaTable(items: SchemaItemContents[]): string[] {
+  if (items.length === 0) return ["  (none)"];
+  const rows = items.map((item) => [name(item.name), `${item.kind} ${item.type}`, schemaOn(item)]);
+  const widths = [0, 1].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map(([n, kind, on]) => `  ${n.padEnd(widths[0])}  ${kind.padEnd(widths[1])}  ${on}`);
+}
+
+/** What a schema item is on, in Cypher's pattern style: `(:Movie {title})`. */
+function schemaOn(item: SchemaItemContents): string {
+  const node = item.entity === "NODE";
+  if (item.labelsOrTypes.length === 0) return node ? "every node label" : "every relationship type";
+  const names = item.labelsOrTypes.map((l) => `:${name(l)}`).join("|");
+  const props = item.properties.length > 0 ? ` {${item.properties.map(name).join(", ")}}` : "";
+  const type = item.propertyType === undefined ? "" : ` :: ${item.propertyType}`;
+  return `${node ? `(${names}${props})` : `[${names}${props}]`}${type}`;
+}
+
+function labelSetName(labels: string[]): string {
+  return labels.length === 0 ? "(no labels)" : labels.map((l) => `:${name(l)}`).join("");
+}
+
+function nodePattern(labels: string[] | null): string {
+  if (labels === null) return "(?)";
+  return `(${labels.map((l) => `:${name(l)}`).join("")})`;
+}
+
+/** A name as Cypher writes it: backticks around names that are not plain identifiers. */
+function name(text: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(text) ? text : `\`${text.replaceAll("`", "``")}\``;
+}
+
+/** The opened input: the records of a backup file, stdin, or a Python project folder. */
+interface Input {
+  records: ReadableStream<BackupRecord>;
+  shown: string;
+  layout: ListDocument["layout"];
+}
+
+async function openInput(
+  input: string,
+  stdinIsTerminal: boolean,
+  warn: (message: string) => void,
+): Promise<Input> {
+  if (input === "-") {
+    if (stdinIsTerminal) {
+      throw new UsageError(
+        `No backup to read: pipe a backup into stdin, or name a FILE; ${helpHint("list")}`,
+      );
+    }
+    return { records: decodeBackup(stdin()), shown: "stdin", layout: "neo4j-backup" };
+  }
+  const shown = `'${input}'`;
+  if (await pathKind(input) === "directory") {
+    if (await isLegacyBackup(input)) {
+      return { records: readLegacyBackup(input, { onWarning: warn }), shown, layout: "python" };
+    }
+    throw new FormatError(
+      `Not a backup: '${input}' is a folder without the compressed.json and data/ of a Python neo4j-backup project`,
+    );
+  }
+  return { records: decodeBackup(await openRead(input)), shown, layout: "neo4j-backup" };
+}
+
+/**
+ * Runs `neo4j-backup list`: tallies every record and prints the table of contents (or, with
+ * `--json`, one JSON document) on stdout. A damaged backup fails with the decoder's
+ * {@link FormatError}, as `verify` does.
+ *
+ * @param args The arguments after `list`.
+ * @param context Stderr, environment and terminals.
+ * @returns Resolves when the listing is printed.
+ * @throws {FormatError} When the backup is damaged or is not a backup.
+ *
+ * @example List a file as JSON
+ * ```ts ignore
+ * import { runList } from "./list_command.ts";
+ * await runList(["backup.jsonl.gz", "--json"], context);
+ * ```
+ */
+export async function runList(args: string[], context: CommandContext): Promise<void> {
+  const flags = parseListArgs(args);
+  if (flags.help) return await writeStdout(helpText("list"));
+  const { progress, watch } = startDisplay(context, flags.quiet);
+  let doc: ListDocument;
+  let shown: string;
+  try {
+    const input = await openInput(flags.input, context.terminal.stdin, (m) => progress.warn(m));
+    shown = input.shown;
+    const records = input.records.pipeThrough(new TransformStream(), { signal: watch.signal });
+    const contents = await tallyBackup(records, { onProgress: (e) => progress.update(e) });
+    if (input.layout === "neo4j-backup" && contents.footer === undefined) {
+      throw new FormatError(`Backup ${shown} has no footer`);
+    }
+    doc = listDocument(flags.input, input.layout, contents);
+    progress.finish();
+  } catch (e) {
+    progress.clear();
+    throw e;
+  } finally {
+    watch.dispose();
+  }
+  const text = flags.json ? JSON.stringify(doc, null, 2) : formatListing(shown, doc).join("\n");
+  await writeStdout(`${text}\n`);
+}
