@@ -451,9 +451,18 @@ class ExportPump {
   ): Promise<void> {
     return this.#inSession(info, async (session) => {
       this.#throwIfCancelled();
-      const result = session.run(query, { from: neo4j.int(from), to: neo4j.int(to) });
-      this.#reader = new ResultReader(result, onRow);
-      await this.#reader.done;
+      // An explicit read transaction, rolled back on any failure: a cancelled auto-commit
+      // result can leave its pooled connection answering the next query with a DISCARD error.
+      const tx = await session.beginTransaction();
+      try {
+        this.#throwIfCancelled();
+        const result = tx.run(query, { from: neo4j.int(from), to: neo4j.int(to) });
+        this.#reader = new ResultReader(result, onRow);
+        await this.#reader.done;
+        await tx.commit();
+      } finally {
+        if (tx.isOpen()) await tx.rollback().catch(() => {});
+      }
     });
   }
 
