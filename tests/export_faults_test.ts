@@ -35,12 +35,14 @@ before(async () => {
     await driver.executeQuery(
       "UNWIND range(1, $n) AS i CREATE (:Item {i: i, name: 'item ' + i, at: date('2020-01-01') + duration({days: i % 1000})})",
       { n: neo4j.int(NODES) },
+      { transactionConfig: { timeout: 120_000 } }, // the server's own limit is 3 s
     );
     for (let j = 0; j < RELS / NODES; j++) {
       await driver.executeQuery(
         "UNWIND range(0, $n - 1) AS k MATCH (a) WHERE id(a) = k " +
           "MATCH (b) WHERE id(b) = (k * 7 + $j) % $n CREATE (a)-[:NEXT {j: $j, w: k / 3.0}]->(b)",
         { j: neo4j.int(j), n: neo4j.int(NODES) },
+        { transactionConfig: { timeout: 120_000 } },
       );
     }
   } finally {

@@ -114,9 +114,23 @@ function driverFor(server: Neo4jServer, uri = server.uri): Driver {
   });
 }
 
+/**
+ * A driver whose `executeQuery` runs with a long transaction timeout: the test's own reads of
+ * the whole graph must not meet the 2 s `db.transaction.timeout` of the limited target (a
+ * client-set timeout takes precedence over the setting).
+ */
+function patientDriver(server: Neo4jServer): Driver {
+  const driver = driverFor(server);
+  const run = driver.executeQuery.bind(driver);
+  return Object.assign(driver, {
+    executeQuery: (query: string, params?: Record<string, unknown>) =>
+      run(query, params, { transactionConfig: { timeout: 120_000 } }),
+  }) as Driver;
+}
+
 /** The graph and the tokens and schema of a target, to compare with the backup's. */
 async function assertExact(server: Neo4jServer): Promise<void> {
-  const driver = driverFor(server);
+  const driver = patientDriver(server);
   try {
     const got = await fingerprint(driver);
     assert.equal(got.nodes.length, NODES, "node count");
@@ -136,6 +150,8 @@ async function wipe(server: Neo4jServer, removeState = true): Promise<void> {
     try {
       await session.run(
         "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 200 ROWS",
+        {},
+        { timeout: 120_000 },
       );
     } finally {
       await session.close();

@@ -19,8 +19,9 @@ import {
   failureKind,
   reasonOf,
   type RetryPolicy,
-  sleep,
+  withRetries,
 } from "./retry.ts";
+import { sleep } from "./abort.ts";
 
 /** Thrown when a batch hit a transaction limit: the caller should try smaller batches. */
 export class BatchTooLarge extends Error {
@@ -147,7 +148,8 @@ export class ExactWriter {
    * @returns The counts.
    */
   async readCounts(deadline = Date.now() + DEFAULT_RETRY_FOR_MS): Promise<Counts> {
-    for (let attempt = 1;; attempt++) {
+    const retry = { ...this.#options.retry, retryFor: Math.max(0, deadline - Date.now()) };
+    return await withRetries("reading the target's counts", async () => {
       const session = this.#session();
       try {
         const n = await session.run("MATCH (n) RETURN count(n) AS c");
@@ -156,22 +158,10 @@ export class ExactWriter {
           nodes: toNumber(n.records[0].get("c")),
           relationships: toNumber(r.records[0].get("c")),
         };
-      } catch (e) {
-        const kind = failureKind(e);
-        const delayMs = backoff(attempt);
-        if (kind !== "connection" && kind !== "transient") throw e;
-        if (Date.now() + delayMs > deadline || this.#options.retry.signal?.aborted) throw e;
-        this.#options.retry.onRetry?.({
-          action: "reading the target's counts",
-          reason: reasonOf(e),
-          attempt,
-          delayMs,
-        });
-        await sleep(delayMs, this.#options.retry.signal);
       } finally {
         await session.close().catch(() => {});
       }
-    }
+    }, retry);
   }
 
   /**

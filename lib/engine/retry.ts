@@ -6,6 +6,8 @@
  * @module
  */
 
+import { sleep } from "./abort.ts";
+
 /**
  * What a failure means for the work in progress:
  * - `connection`: the connection was lost or the server cannot be reached (it may be
@@ -100,35 +102,6 @@ export const DEFAULT_RETRY_FOR_MS = 180_000;
 export function backoff(attempt: number, random: number = Math.random()): number {
   const base = Math.min(30_000, 1000 * 2 ** Math.max(0, attempt - 1));
   return Math.round(base * (1 + 0.2 * random));
-}
-
-/**
- * Waits `ms` milliseconds, or less when the signal aborts (then rejects with its reason).
- *
- * @param ms Milliseconds.
- * @param signal Ends the wait early.
- * @returns Resolves after the wait.
- *
- * @example
- * ```ts
- * import { sleep } from "./retry.ts";
- * await sleep(1);
- * ```
- */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const done = () => {
-      signal?.removeEventListener("abort", abort);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    const abort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", abort, { once: true });
-  });
 }
 
 /**
