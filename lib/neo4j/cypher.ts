@@ -10,9 +10,10 @@
  * Quotes a name as a Cypher identifier, so that any label, type, key or schema name is safe:
  * spaces, backticks, colons, dots, reserved words, leading digits, backslashes, any script.
  *
- * Inside backticks Neo4j (4.4, 5.x and 2025+ alike) doubles backticks and also reads `\uXXXX`
- * as the character it names, so a raw `\u0060` would end the identifier: every backslash is
- * written as `\u005C`, which the parser turns back into one backslash and does not read again.
+ * Inside backticks Neo4j (4.4, 5.x and 2025+ alike) doubles backticks and also reads `\u` with
+ * four hex digits as the character they name, so a raw `\u0060` would end the identifier: every
+ * backslash is written as `\u005C`, which the parser turns back into one backslash and does not
+ * read again.
  *
  * @param name The raw name.
  * @returns The name between backticks, inner backticks doubled, backslashes escaped.
