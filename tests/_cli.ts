@@ -1,0 +1,99 @@
+/**
+ * Runs the real CLI as a child process, as a user would: exit code, stdout, stderr. Set
+ * NEO4J_BACKUP_CLI to run another build (e.g. `node npm/bin/neo4j-backup.js`); the default is
+ * `deno run -A --quiet cli.ts`. `NEO4J_*` variables of the test's own environment are not passed
+ * on, so that only the flags a test gives choose the server.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { Buffer } from "node:buffer";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import type { Neo4jServer } from "../scripts/neo4j_server.ts";
+
+/** The repository's root folder. */
+export const ROOT: string = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The command that runs the CLI. */
+export const CLI: string[] = process.env.NEO4J_BACKUP_CLI?.split(" ") ??
+  ["deno", "run", "-A", "--quiet", join(ROOT, "cli.ts")];
+
+/** What a finished run gave. */
+export interface CliRun {
+  code: number | null;
+  signal: string | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Options of {@link runCli}. */
+export interface CliOptions {
+  /** Bytes or text on stdin; empty (not a terminal) when absent. */
+  input?: Uint8Array | string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Working folder; the repository root by default. */
+  cwd?: string;
+}
+
+/** The test's environment without `NEO4J_*`, with `NO_COLOR=1`, plus `extra`. */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith("NEO4J_")) env[k] = v;
+  }
+  return { ...env, NO_COLOR: "1", ...extra };
+}
+
+/**
+ * Runs the CLI to completion.
+ *
+ * @param args The arguments after the program name.
+ * @param options Stdin, environment, working folder.
+ * @returns Exit code, signal, stdout bytes and stderr text.
+ */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(CLI[0], [...CLI.slice(1), ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: cleanEnv(options.env),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const out: Buffer[] = [];
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (d: string) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      resolve({ code, signal, stdout: Buffer.concat(out), stderr: err });
+    });
+    child.stdin.on("error", () => {}); // the CLI may exit before reading its input
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+/** The connection flags for a test server. */
+export function as(server: Neo4jServer, password: string = server.password): string[] {
+  return ["-a", server.uri, "-u", server.username, "-p", password];
+}
+
+/** A fresh temporary folder. */
+export function tempDir(prefix = "neo4j-backup-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Asserts that a failed run printed exactly one error line matching `pattern`, no stack trace. */
+export function assertOneErrorLine(result: CliRun, pattern: RegExp): void {
+  const lines = result.stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, `expected one line, got:\n${result.stderr}`);
+  assert.match(lines[0], /^neo4j-backup: error: /);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(result.stderr, /^\s+at /m);
+}
