@@ -90,7 +90,7 @@ export function tempDir(prefix = "neo4j-backup-test-"): string {
 }
 
 /** Asserts that a failed run printed exactly one error line matching `pattern`, no stack trace. */
-export function assertOneErrorLine(result: CliRun, pattern: RegExp): void {
+export function assertOneErrorLine(result: { stderr: string }, pattern: RegExp): void {
   const lines = result.stderr.trimEnd().split("\n");
   assert.equal(lines.length, 1, `expected one line, got:\n${result.stderr}`);
   assert.match(lines[0], /^neo4j-backup: error: /);

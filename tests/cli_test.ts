@@ -7,21 +7,17 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { Buffer } from "node:buffer";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import type { Driver } from "neo4j-driver";
 import { startServer } from "../scripts/neo4j_server.ts";
 import { VERSION } from "../lib/version.ts";
 import { connect, counts, cypher, loadMovies, type Neo4jServer, useServers } from "./_server.ts";
+import { as, assertOneErrorLine, cleanEnv, CLI, ROOT, runCli as run, tempDir } from "./_cli.ts";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = process.env.NEO4J_BACKUP_CLI?.split(" ") ??
-  ["deno", "run", "-A", "--quiet", join(ROOT, "cli.ts")];
 const LEGACY_FIXTURE = join(ROOT, "tests", "fixtures", "legacy", "movies_gz");
 
 // servers[0]: the Movies graph, read-only for these tests; servers[1]: a target, wiped as needed.
@@ -38,71 +34,6 @@ before(async () => {
     await driver.close();
   }
 }, { timeout: 120_000 });
-
-/** What a run of the CLI left behind. */
-interface Run {
-  code: number | null;
-  signal: string | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-interface RunOptions {
-  /** Bytes for stdin; stdin is empty (not a terminal) when absent. */
-  input?: Uint8Array | string;
-  /** Extra environment variables. */
-  env?: Record<string, string>;
-  cwd?: string;
-}
-
-/** The parent's environment without NEO4J_* variables and colours, so every run starts equal. */
-function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith("NEO4J_")) env[k] = v;
-  }
-  return { ...env, NO_COLOR: "1", ...extra };
-}
-
-/** Runs the CLI to completion. */
-function run(args: string[], options: RunOptions = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(CLI[0], [...CLI.slice(1), ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: cleanEnv(options.env),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    const out: Buffer[] = [];
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => out.push(d));
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (d: string) => (err += d));
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      resolve({ code, signal, stdout: Buffer.concat(out), stderr: err });
-    });
-    child.stdin.on("error", () => {}); // the CLI may exit before reading its input
-    child.stdin.end(options.input ?? "");
-  });
-}
-
-/** Connection flags for a server. */
-function as(server: Neo4jServer, password = server.password): string[] {
-  return ["-a", server.uri, "-u", server.username, "-p", password];
-}
-
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "neo4j-backup-cli-test-"));
-}
-
-/** Asserts that a failed run printed exactly one error line and no stack trace. */
-function assertOneErrorLine(result: Run, pattern: RegExp): void {
-  const lines = result.stderr.trimEnd().split("\n");
-  assert.equal(lines.length, 1, `expected one line, got:\n${result.stderr}`);
-  assert.match(lines[0], /^neo4j-backup: error: /);
-  assert.match(lines[0], pattern);
-  assert.doesNotMatch(result.stderr, /^\s+at /m);
-}
 
 /** Removes every node, relationship, constraint and (non-lookup) index. */
 async function wipe(driver: Driver): Promise<void> {

@@ -11,9 +11,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import neo4j, { type Driver, type Session } from "neo4j-driver";
 import { type ImportOptions, importRecords } from "../lib/engine/import.ts";
 import type { ProgressEvent } from "../lib/engine/progress_event.ts";
@@ -23,19 +22,7 @@ import type { BackupRecord, BodyRecord, HeaderRecord, NodeRecord } from "../lib/
 import { Interrupted } from "../lib/cli/interrupt.ts";
 import { quote } from "../lib/neo4j/cypher.ts";
 import { connect, counts, cypher, useServers } from "./_server.ts";
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = process.env.NEO4J_BACKUP_CLI?.split(" ") ??
-  ["deno", "run", "-A", "--quiet", join(ROOT, "cli.ts")];
-
-/** The parent's environment without NEO4J_* variables, and without colours. */
-function cleanEnv(): Record<string, string> {
-  const env: Record<string, string> = { NO_COLOR: "1" };
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith("NEO4J_")) env[k] ??= v;
-  }
-  return env;
-}
+import { cleanEnv, CLI } from "./_cli.ts";
 
 const servers = useServers(1);
 let driver: Driver;

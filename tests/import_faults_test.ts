@@ -12,9 +12,8 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import neo4j, { type Driver } from "neo4j-driver";
 import { encodeBackup } from "../lib/format/encoder_stream.ts";
 import { Buffer } from "node:buffer";
@@ -25,10 +24,7 @@ import { type Neo4jServer, startServer } from "../scripts/neo4j_server.ts";
 import { startFaultProxy } from "../scripts/fault_proxy.ts";
 import { catalog, fingerprint } from "./_graph.ts";
 import { clear } from "./_server.ts";
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = process.env.NEO4J_BACKUP_CLI?.split(" ") ??
-  ["deno", "run", "-A", "--quiet", join(ROOT, "cli.ts")];
+import { CLI } from "./_cli.ts";
 
 const NODES = 24_000;
 const RELS = 48_000;

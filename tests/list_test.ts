@@ -6,53 +6,24 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { Buffer } from "node:buffer";
 import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { exportBackup } from "../lib/engine/export.ts";
 import { encodeBackup } from "../lib/format/encoder_stream.ts";
 import type { BodyRecord } from "../lib/format/records.ts";
 import type { ListDocument } from "../lib/cli/list_command.ts";
 import { loadNorthwind } from "../scripts/datasets.ts";
 import { connect, cypher, loadMoviesWithEdgeCases, useServers } from "./_server.ts";
+import { assertOneErrorLine, ROOT, runCli } from "./_cli.ts";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = process.env.NEO4J_BACKUP_CLI?.split(" ") ??
-  ["deno", "run", "-A", "--quiet", join(ROOT, "cli.ts")];
 const LEGACY_FIXTURE = join(ROOT, "tests", "fixtures", "legacy", "movies_gz");
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI to completion, with `input` on stdin (empty, not a terminal, when absent). */
-function run(args: string[], input: Uint8Array | string = ""): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string> = { NO_COLOR: "1" };
-    for (const [k, v] of Object.entries(process.env)) {
-      if (v !== undefined && !k.startsWith("NEO4J_")) env[k] ??= v;
-    }
-    const child = spawn(CLI[0], [...CLI.slice(1), ...args], { cwd: ROOT, env });
-    const out: Buffer[] = [];
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => out.push(d));
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (d: string) => (err += d));
-    child.on("error", reject);
-    child.on(
-      "close",
-      (code) => resolve({ code, stdout: Buffer.concat(out).toString(), stderr: err }),
-    );
-    child.stdin.on("error", () => {});
-    child.stdin.end(input);
-  });
+/** Runs the CLI to completion, with `input` on stdin; stdout as text. */
+async function run(args: string[], input: Uint8Array | string = "") {
+  const result = await runCli(args, { input });
+  return { ...result, stdout: result.stdout.toString() };
 }
 
 /** Runs `list --json` and parses its document. */
@@ -60,15 +31,6 @@ async function listJson(args: string[], input?: Uint8Array): Promise<ListDocumen
   const result = await run(["list", "--json", "--quiet", ...args], input);
   assert.equal(result.code, 0, result.stderr);
   return JSON.parse(result.stdout);
-}
-
-/** Asserts that a failed run printed exactly one error line and no stack trace. */
-function assertOneErrorLine(result: Run, pattern: RegExp): void {
-  const lines = result.stderr.trimEnd().split("\n");
-  assert.equal(lines.length, 1, `expected one line, got:\n${result.stderr}`);
-  assert.match(lines[0], /^neo4j-backup: error: /);
-  assert.match(lines[0], pattern);
-  assert.doesNotMatch(result.stderr, /^\s+at /m);
 }
 
 async function bytesOf(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {

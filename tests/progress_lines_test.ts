@@ -9,17 +9,13 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import type { Driver } from "neo4j-driver";
 import { EncoderStream } from "../lib/format/encoder_stream.ts";
 import type { BodyRecord } from "../lib/format/records.ts";
 import { connect, cypher, loadMovies, type Neo4jServer, useServers } from "./_server.ts";
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = process.env.NEO4J_BACKUP_CLI?.split(" ") ??
-  ["deno", "run", "-A", "--quiet", join(ROOT, "cli.ts")];
+import { CLI, ROOT } from "./_cli.ts";
 
 const servers = useServers(1);
 const server = () => servers[0];
