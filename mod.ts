@@ -79,6 +79,7 @@ export { DEFAULT_COMPRESSION_LEVEL, GzipStream } from "./lib/format/gzip_stream.
 export type { ProgressEvent, ProgressPhase } from "./lib/engine/progress_event.ts";
 export { exportBackup, type ExportOptions, exportRecords } from "./lib/engine/export.ts";
 export {
+  type CleanSummary,
   importBackup,
   type ImportOptions,
   importRecords,
@@ -87,8 +88,28 @@ export {
   type PartialImportError,
   partialImportOf,
   type SkippedSchema,
+  type TargetContents,
 } from "./lib/engine/import.ts";
 export type { RetryInfo } from "./lib/engine/retry.ts";
+export { type LossEntry, LossReport, lossReportText } from "./lib/convert/loss_report.ts";
+export {
+  type AdminCsvOptions,
+  type AdminCsvResult,
+  writeAdminCsv,
+} from "./lib/convert/admin_csv.ts";
+export { type CypherScriptOptions, CypherScriptStream } from "./lib/convert/cypher_script.ts";
+export { type GraphmlOptions, type GraphmlResult, writeGraphml } from "./lib/convert/graphml.ts";
+export {
+  emptySummary,
+  FilterStream,
+  type FilterSummary,
+  isEmptyFilter,
+  leftOutSentence,
+  type PropertyExclusion,
+  type RecordFilter,
+  RecordSelector,
+  type Stripped,
+} from "./lib/engine/filter.ts";
 export {
   type BackupContents,
   BackupTally,

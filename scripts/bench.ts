@@ -61,6 +61,10 @@ export interface BenchOptions {
   batchSizes: number[];
   /** Fetch sizes the raw read ceiling tries (the best one counts). */
   fetchSizes: number[];
+  /** `--jobs` of the measured imports (`--import-jobs 1,2,4`): one import run per value. */
+  importJobs?: number[];
+  /** `--jobs` of the measured exports (`--export-jobs 1,2,4`): one export run per value. */
+  exportJobs?: number[];
   /** Measured runs of each export, import and raw read; the fastest counts. */
   repeat: number;
   /** JVM heap of every server. */
@@ -73,6 +77,10 @@ export interface BenchOptions {
 export interface Run extends WorkerResult {
   /** The fetch or batch size, when the run had one. */
   size?: number;
+  /** The import's `--jobs`, when it was given. */
+  importJobs?: number;
+  /** The export's `--jobs`, when it was given. */
+  exportJobs?: number;
   /** CPU seconds the server (the whole JVM) spent during the run; NaN off Linux. */
   serverCpuSeconds: number;
 }
@@ -230,11 +238,16 @@ function withGraph<T>(
   });
 }
 
-/** Imports a file into a fresh server. */
-function importInto(options: BenchOptions, file: string): Promise<Run> {
+/** Imports a file into a fresh server, with `jobs` write transactions in flight when given. */
+function importInto(options: BenchOptions, file: string, jobs?: number): Promise<Run> {
   return withServer(options, "an import", async (server) => {
-    const run = await runWorker("import", server, { file });
-    options.log(`  import: ${describe(run)}`);
+    const params = jobs === undefined ? { file } : { file, importJobs: jobs };
+    const run = {
+      ...await runWorker("import", server, params),
+      ...(jobs === undefined ? {} : { importJobs: jobs }),
+    };
+    const deadlocks = run.deadlocks ? `, ${run.deadlocks} deadlocks retried` : "";
+    options.log(`  import${jobs === undefined ? "" : ` -j ${jobs}`}: ${describe(run)}${deadlocks}`);
     return run;
   });
 }
@@ -261,9 +274,15 @@ async function throughput(
         options.log(`  raw read (fetch size ${fetchSize}): ${describe(run)}`);
         reads.push(run);
       }
-      const run = await runWorker("export", server, { file });
-      options.log(`  export: ${describe(run)}`);
-      exports.push(run);
+      for (const jobs of options.exportJobs ?? [undefined]) {
+        const params = jobs === undefined ? { file } : { file, exportJobs: jobs };
+        const run = {
+          ...await runWorker("export", server, params),
+          ...(jobs === undefined ? {} : { exportJobs: jobs }),
+        };
+        options.log(`  export${jobs === undefined ? "" : ` -j ${jobs}`}: ${describe(run)}`);
+        exports.push(run);
+      }
     }
     return generated.seconds;
   });
@@ -279,7 +298,12 @@ async function throughput(
     }
   }
   const imports: Run[] = [];
-  for (let r = 0; r < options.repeat; r++) imports.push(await importInto(options, file));
+  for (let r = 0; r < options.repeat; r++) {
+    // Interleaved, like the reads: a burst of load elsewhere hits every --jobs alike.
+    for (const jobs of options.importJobs ?? [undefined]) {
+      imports.push(await importInto(options, file, jobs));
+    }
+  }
   rmSync(file, { force: true });
   return {
     result: {
@@ -395,9 +419,13 @@ export function idMapBytes(nodes: number): number {
 
 function throughputTable(t: ThroughputResult): string[] {
   const read = fastest(t.reads);
-  const exp = fastest(t.exports);
+  // The single-stream export against the raw read; --jobs runs are listed below.
+  const oneStream = t.exports.filter((r) => (r.exportJobs ?? 1) === 1);
+  const exp = fastest(oneStream.length ? oneStream : t.exports);
   const write = fastest(t.writes);
-  const imp = fastest(t.imports);
+  // The single-stream import against the single-stream ceiling; --jobs runs are listed below.
+  const single = t.imports.filter((r) => (r.importJobs ?? 1) === 1);
+  const imp = fastest(single.length ? single : t.imports);
   const exportFraction = fraction(exp, read);
   const importFraction = fraction(imp, write);
   const row = (what: string, run: WorkerResult, share: string) =>
@@ -431,7 +459,9 @@ function throughputTable(t: ThroughputResult): string[] {
     "| Run | Size | Seconds | Entities/s | Peak RSS | Client CPU s | Server CPU s |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...[...t.reads, ...t.exports, ...t.writes, ...t.imports].map((r) =>
-      `| ${r.task} | ${r.size ?? "default"} | ${fmtSeconds(r.seconds)} | ` +
+      `| ${r.task}${r.importJobs === undefined ? "" : ` -j ${r.importJobs}`}` +
+      `${r.exportJobs === undefined ? "" : ` -j ${r.exportJobs}`} | ` +
+      `${r.size ?? "default"} | ${fmtSeconds(r.seconds)} | ` +
       `${Math.round(rate(r)).toLocaleString("en")} | ${mib(r.peakRss)} | ` +
       `${fmtSeconds(r.cpuSeconds)} | ${fmtSeconds(r.serverCpuSeconds)} |`
     ),
@@ -600,6 +630,8 @@ async function main(args: string[]): Promise<void> {
       "memory-sizes": { type: "string" },
       "batch-sizes": { type: "string" },
       "fetch-sizes": { type: "string" },
+      "import-jobs": { type: "string" },
+      "export-jobs": { type: "string" },
       repeat: { type: "string" },
       heap: { type: "string" },
       out: { type: "string" },
@@ -613,6 +645,12 @@ async function main(args: string[]): Promise<void> {
     memorySizes: sizes("memory-sizes", values["memory-sizes"], d.memorySizes).sort((a, b) => a - b),
     batchSizes: sizes("batch-sizes", values["batch-sizes"], d.batchSizes),
     fetchSizes: sizes("fetch-sizes", values["fetch-sizes"], d.fetchSizes),
+    ...(values["import-jobs"] === undefined
+      ? {}
+      : { importJobs: sizes("import-jobs", values["import-jobs"], []) }),
+    ...(values["export-jobs"] === undefined
+      ? {}
+      : { exportJobs: sizes("export-jobs", values["export-jobs"], []) }),
     repeat: sizes("repeat", values.repeat, [d.repeat])[0],
     heap: values.heap ?? d.heap,
     log: (line) => process.stderr.write(`${line}\n`),

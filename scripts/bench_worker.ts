@@ -136,6 +136,10 @@ export interface WorkerParams {
   fetchSize?: number;
   /** Rows per transaction (`write`, `import`). */
   batchSize?: number;
+  /** Chunk reads in flight (`export --jobs`). */
+  exportJobs?: number;
+  /** Write transactions in flight (`import --jobs`). */
+  importJobs?: number;
 }
 
 /** What a task reports. */
@@ -153,6 +157,8 @@ export interface WorkerResult {
   cpuSeconds: number;
   /** Bytes of the backup file (`export`). */
   bytes?: number;
+  /** Batches rolled back as deadlocks and written again (`import` with `importJobs` > 1). */
+  deadlocks?: number;
 }
 
 function connect(params: WorkerParams): Driver {
@@ -263,6 +269,17 @@ async function exportTask(driver: Driver, params: WorkerParams): Promise<Measure
   const started = performance.now();
   const bytes = exportBackup(driver, {
     fetchSize: params.fetchSize,
+    jobs: params.exportJobs,
+    // As the CLI does: with --jobs, worker threads read and encode, each with its own driver.
+    ...((params.exportJobs ?? 1) > 1
+      ? {
+        connection: {
+          uri: params.uri,
+          username: params.username,
+          password: process.env.BENCH_PASSWORD ?? "",
+        },
+      }
+      : {}),
     onProgress: (e) => {
       if (e.phase === "nodes") nodes = e.done;
       if (e.phase === "relationships") relationships = e.done;
@@ -306,6 +323,7 @@ async function importTask(driver: Driver, params: WorkerParams): Promise<Measure
   const started = performance.now();
   const summary = await importBackup(driver, fileStream(requireFile(params)), {
     batchSize: params.batchSize,
+    jobs: params.importJobs,
   });
   const seconds = (performance.now() - started) / 1000;
   const found = await counts(driver);
@@ -315,7 +333,7 @@ async function importTask(driver: Driver, params: WorkerParams): Promise<Measure
         `relationships, the target holds ${found.nodes} and ${found.relationships}`,
     );
   }
-  return { seconds, ...found };
+  return { seconds, ...found, ...(summary.deadlocks ? { deadlocks: summary.deadlocks } : {}) };
 }
 
 /**

@@ -17,6 +17,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -28,7 +29,7 @@ import {
 import { mkdtemp } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { cacheBase, ensureJava, findJava, javaMajor } from "./jdk.ts";
@@ -101,6 +102,24 @@ export interface ServerOptions {
    * (names of the server's line: 4.4 names differ from 5.x).
    */
   settings?: Record<string, string>;
+  /**
+   * Open the store in this data folder (e.g. the `data` folder `neo4j-admin import` wrote under
+   * its `NEO4J_HOME`) instead of a fresh one in the server's home. The server's system database
+   * is created there when missing; `stop()` leaves the folder (its owner deletes it).
+   */
+  dataDir?: string;
+  /**
+   * Run this exact Maven version of `org.neo4j:neo4j` instead of the line's pinned one, e.g.
+   * `"5.26.1"` within the 5.26 line (same Java, flags and launcher; its jars are cached apart).
+   */
+  mavenVersion?: string;
+  /**
+   * Extra jars (absolute paths), e.g. APOC: copied into the server's `plugins/` folder and put
+   * on its classpath.
+   */
+  plugins?: string[];
+  /** Files to write into the server's `conf/` folder before it starts, e.g. `apoc.conf`. */
+  confFiles?: Record<string, string>;
 }
 
 /** A running server. */
@@ -142,7 +161,11 @@ function specOf(line: Neo4jLine): LineSpec {
 
 /** Where the jars of each version are cached. */
 export function cacheDir(version: Neo4jLine = DEFAULT_LINE): string {
-  return join(cacheBase(), `neo4j-${specOf(version).maven}`);
+  return cacheDirOf(specOf(version).maven);
+}
+
+function cacheDirOf(maven: string): string {
+  return join(cacheBase(), `neo4j-${maven}`);
 }
 
 function requireTool(cmd: string, args: string[], what: string): void {
@@ -168,10 +191,13 @@ export function javaFor(version: Neo4jLine = DEFAULT_LINE): string {
 /**
  * Downloads the classpath of a line into the cache (once). Returns the cache folder, whose
  * `lib/` holds the jars.
+ *
+ * @param version The line.
+ * @param maven An exact version of that line instead of its pinned one, e.g. `"5.26.1"`.
  */
-export function fetchJars(version: Neo4jLine = DEFAULT_LINE): string {
-  const spec = specOf(version);
-  const dir = cacheDir(version);
+export function fetchJars(version: Neo4jLine = DEFAULT_LINE, maven?: string): string {
+  const spec = { maven: maven ?? specOf(version).maven };
+  const dir = cacheDirOf(spec.maven);
   const lib = join(dir, "lib");
   const marker = join(dir, ".complete");
   if (!existsSync(marker)) {
@@ -228,7 +254,8 @@ export function compileLauncher(): string {
 }
 
 /**
- * Fetches everything a line needs (jars, a Java, the compiled launcher), once.
+ * Fetches everything a line needs (jars, a Java, the compiled launcher), once; `maven` picks an
+ * exact version of the line instead of its pinned one.
  *
  * @example
  * ```ts ignore
@@ -237,8 +264,9 @@ export function compileLauncher(): string {
  */
 export function fetchLine(
   version: Neo4jLine = DEFAULT_LINE,
+  maven?: string,
 ): { dir: string; java: string; classes: string } {
-  const dir = fetchJars(version);
+  const dir = fetchJars(version, maven);
   return { dir, java: javaFor(version), classes: compileLauncher() };
 }
 
@@ -336,7 +364,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Neo4jSer
     uri: `${options.tls ? "bolt+ssc" : "bolt"}://127.0.0.1:${port}`,
     username: "neo4j",
     password,
-    version: spec.maven,
+    version: options.mavenVersion ?? spec.maven,
     line: version,
     startMs: Date.now() - started,
     pid: child.pid!,
@@ -379,15 +407,21 @@ interface Launch {
 async function spawnServer(launch: Launch): Promise<ChildProcess> {
   const { version, home, port, password, tlsDir, options } = launch;
   const spec = specOf(version);
-  const { dir, java, classes } = fetchLine(version);
-  const settings = Object.entries(options.settings ?? {}).map(([k, v]) => `${k}=${v}`);
+  const { dir, java, classes } = fetchLine(version, options.mavenVersion);
+  const plugins = installPlugins(home, options);
+  const dataSetting = version === "4.4" ? "dbms.directories.data" : "server.directories.data";
+  const all = {
+    ...options.settings,
+    ...(options.dataDir ? { [dataSetting]: options.dataDir } : {}),
+  };
+  const settings = Object.entries(all).map(([k, v]) => `${k}=${v}`);
   const child = spawn(java, [
     `-Xmx${options.heap ?? "768m"}`,
     "-XX:+UseSerialGC",
     ...spec.jvmFlags,
     `-Dneo4j.line=${version}`,
     "-cp",
-    `${classes}:${join(dir, "lib")}/*`,
+    [classes, ...plugins, `${join(dir, "lib")}/*`].join(":"),
     "Launcher",
     home,
     String(port),
@@ -407,9 +441,26 @@ async function spawnServer(launch: Launch): Promise<ChildProcess> {
   } catch (e) {
     const tail = logTail(home, stderr);
     child.kill("SIGKILL");
-    throw new Error(`Neo4j ${spec.maven} did not start: ${(e as Error).message}\n${tail}`);
+    throw new Error(
+      `Neo4j ${options.mavenVersion ?? spec.maven} did not start: ${(e as Error).message}\n${tail}`,
+    );
   }
   return child;
+}
+
+/** Copies the plugin jars into `home/plugins` and writes the conf files; returns the jars' paths. */
+function installPlugins(home: string, options: ServerOptions): string[] {
+  const plugins = options.plugins ?? [];
+  if (plugins.length > 0) mkdirSync(join(home, "plugins"), { recursive: true });
+  const copied = plugins.map((jar) => {
+    const to = join(home, "plugins", basename(jar));
+    copyFileSync(jar, to);
+    return to;
+  });
+  const conf = Object.entries(options.confFiles ?? {});
+  if (conf.length > 0) mkdirSync(join(home, "conf"), { recursive: true });
+  for (const [name, text] of conf) writeFileSync(join(home, "conf", name), text);
+  return copied;
 }
 
 function isAlive(child: ChildProcess): boolean {
@@ -450,6 +501,51 @@ function waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
       reject(e);
     });
   });
+}
+
+/**
+ * Runs the `neo4j-admin` of a line from the same jars as the servers (`org.neo4j.cli.AdminTool`),
+ * with `NEO4J_HOME` set to `home` and `NEO4J_CONF` to `home/conf` (an empty `neo4j.conf` is made
+ * there when missing): `neo4j-admin import` then writes `home/data`. The file lists of
+ * `--nodes` and `--relationships` take any number of values: end them with `--` before the
+ * database name (5.x syntax).
+ *
+ * @param version The Neo4j line.
+ * @param home The home folder (absolute).
+ * @param args The arguments after `neo4j-admin`.
+ * @param heap The JVM heap, default `"512m"`.
+ * @returns The exit status and the output (stdout and stderr together).
+ *
+ * @example
+ * ```ts ignore
+ * const r = runNeo4jAdmin("5.26", "/tmp/h", ["database", "import", "full", "--nodes=/tmp/n.csv", "--", "neo4j"]);
+ * ```
+ */
+export function runNeo4jAdmin(
+  version: Neo4jLine,
+  home: string,
+  args: string[],
+  heap = "512m",
+): { status: number | null; output: string } {
+  const spec = specOf(version);
+  const { dir, java } = fetchLine(version);
+  mkdirSync(join(home, "conf"), { recursive: true });
+  if (!existsSync(join(home, "conf", "neo4j.conf"))) {
+    writeFileSync(join(home, "conf", "neo4j.conf"), "");
+  }
+  const r = spawnSync(java, [
+    `-Xmx${heap}`,
+    ...spec.jvmFlags,
+    "-cp",
+    `${join(dir, "lib")}/*`,
+    "org.neo4j.cli.AdminTool",
+    ...args,
+  ], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, NEO4J_HOME: home, NEO4J_CONF: join(home, "conf") },
+  });
+  return { status: r.status, output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
 }
 
 /** Stops every server this process started. */

@@ -6,12 +6,17 @@
  * `deno run -A scripts/python_env.ts` installs it (CI does, before the tests); tests call
  * {@link pythonEnv} and skip with a reason when it cannot be made.
  *
+ * A second environment, {@link peersPythonEnv}, holds the Python peers the peers benchmark
+ * (`deno task bench:peers`) runs: `neo4j-backup` 1.0.0 and `neo4j-transfer` 0.2.0
+ * (`deno run -A scripts/python_env.ts peers` installs it).
+ *
  * @module
  */
 
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import process from "node:process";
 import { cacheBase } from "./jdk.ts";
 
 /** The packages, pinned so that a test run means the same on every machine. */
@@ -29,8 +34,15 @@ export interface PythonEnv {
   python: string;
 }
 
-function envDir(): string {
-  const key = PYTHON_PACKAGES.join(" ").replace(/[^A-Za-z0-9.=]+/g, "_");
+/** The Python peers of the peers benchmark, and the driver they ran with, pinned. */
+export const PEER_PACKAGES: readonly string[] = [
+  "neo4j-backup==1.0.0",
+  "neo4j-transfer==0.2.0",
+  "neo4j==5.28.8",
+];
+
+function envDir(packages: readonly string[] = PYTHON_PACKAGES): string {
+  const key = packages.join(" ").replace(/[^A-Za-z0-9.=]+/g, "_");
   return join(cacheBase(), `python-${key}`);
 }
 
@@ -41,7 +53,22 @@ function envDir(): string {
  * @returns The environment, or `undefined` when it is missing and not installed.
  */
 export function pythonEnv(install = true): PythonEnv | undefined {
-  const dir = envDir();
+  return makeEnv(PYTHON_PACKAGES, install);
+}
+
+/**
+ * Returns the cached environment of the Python peers ({@link PEER_PACKAGES}), creating it
+ * (once) when `install` is true.
+ *
+ * @param install Create the environment when it is missing (needs PyPI).
+ * @returns The environment, or `undefined` when it is missing and not installed.
+ */
+export function peersPythonEnv(install = true): PythonEnv | undefined {
+  return makeEnv(PEER_PACKAGES, install);
+}
+
+function makeEnv(packages: readonly string[], install: boolean): PythonEnv | undefined {
+  const dir = envDir(packages);
   const python = join(dir, "bin", "python");
   const marker = join(dir, ".complete");
   if (existsSync(marker)) return { dir, python };
@@ -53,7 +80,7 @@ export function pythonEnv(install = true): PythonEnv | undefined {
     "install",
     "--quiet",
     "--disable-pip-version-check",
-    ...PYTHON_PACKAGES,
+    ...packages,
   ], {
     stdio: "inherit",
   });
@@ -76,6 +103,6 @@ export function runPython(env: PythonEnv, code: string, args: string[] = []): st
 }
 
 if (import.meta.main) {
-  const env = pythonEnv(true);
+  const env = process.argv.includes("peers") ? peersPythonEnv(true) : pythonEnv(true);
   console.log(`python env ready: ${env?.python}`);
 }

@@ -62,10 +62,11 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const shown = redactUri(uri);
   let driver: Driver;
   try {
-    driver = neo4j.driver(uri, neo4j.auth.basic(options.username, options.password), {
-      useBigInt: true,
-      userAgent: `neo4j-backup/${VERSION}`,
-    });
+    driver = neo4j.driver(
+      uri,
+      neo4j.auth.basic(options.username, options.password),
+      driverConfig(),
+    );
   } catch (e) {
     throw new UsageError(`Cannot use the URI '${shown}': ${firstLine(e)}`, { cause: e });
   }
@@ -86,6 +87,23 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     await driver.close().catch(() => {});
     throw classifyError(e, context);
   }
+}
+
+/**
+ * The driver configuration of every connection this tool makes (plain data, so that a worker
+ * thread can make the same driver).
+ *
+ * @returns Integers as `bigint`, and the tool's user agent.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { driverConfig } from "./connect.ts";
+ * assert.equal(driverConfig().useBigInt, true);
+ * ```
+ */
+export function driverConfig(): { useBigInt: true; userAgent: string } {
+  return { useBigInt: true, userAgent: `neo4j-backup/${VERSION}` };
 }
 
 /**

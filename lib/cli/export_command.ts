@@ -4,9 +4,9 @@
  * @module
  */
 
-import { connect } from "./connect.ts";
+import { connect, driverConfig } from "./connect.ts";
 import { ConnectionError, DatabaseError, UsageError } from "../errors.ts";
-import { exportBackup } from "../engine/export.ts";
+import { exportBackup, MAX_JOBS } from "../engine/export.ts";
 import { formatSummary, type ProgressReporter } from "./progress.ts";
 import { stdout } from "../runtime/stdio.ts";
 import { writeStdout } from "../runtime/stdio.ts";
@@ -27,19 +27,33 @@ import {
   positiveInteger,
 } from "./flags.ts";
 import { helpText } from "./help.ts";
+import { FILTER_OPTIONS, filterFlags, leftOutLine } from "./filter_flags.ts";
+import type { FilterSummary, RecordFilter } from "../engine/filter.ts";
 import { Interrupted } from "./interrupt.ts";
 import { checkOverwrite, defaultOutputName, writeAtomically } from "./output_file.ts";
 import { resolvePassword } from "./password.ts";
 import { retryLine } from "./retry_line.ts";
+import {
+  collectWarnings,
+  exportDocument,
+  SUMMARY_OPTIONS,
+  type SummaryFlags,
+  summaryFlags,
+  wantsSummary,
+  writeSummary,
+} from "./json_summary.ts";
 
 const OPTIONS: OptionTable = {
   ...COMMON_OPTIONS,
   ...CONNECTION_OPTIONS,
+  ...FILTER_OPTIONS,
   output: { type: "string", short: "o" },
   force: { type: "boolean", short: "f" },
   "no-compress": { type: "boolean" },
   "compress-level": { type: "string", short: "Z" },
   "fetch-size": { type: "string" },
+  jobs: { type: "string", short: "j" },
+  ...SUMMARY_OPTIONS,
 };
 
 /** The flags of `export`, resolved. */
@@ -55,6 +69,12 @@ export interface ExportFlags {
   /** The output file, `"-"` for stdout, or `undefined` for the default name. */
   output?: string;
   fetchSize?: number;
+  /** `--jobs N`: chunk reads in flight, 1 to 16; `undefined` for the default. */
+  jobs?: number;
+  /** `--json` and `--summary FILE` (`--json` with `-o -` needs `--summary`). */
+  summary: SummaryFlags;
+  /** The filter flags: what to keep of the database; `undefined` for everything. */
+  filter?: RecordFilter;
   connection: ConnectionFlags;
 }
 
@@ -91,6 +111,9 @@ export function parseExportArgs(
     ...compression(values["no-compress"] === true, values["compress-level"]),
     output: values.output as string | undefined,
     fetchSize: positiveInteger("export", "fetch-size", values["fetch-size"], 1_000_000),
+    jobs: positiveInteger("export", "jobs", values.jobs, MAX_JOBS),
+    summary: summaryFlags("export", values, values.output === "-"),
+    filter: filterFlags("export", values),
     connection: connectionFlags(values, env),
   };
 }
@@ -156,13 +179,27 @@ export async function runExport(args: string[], context: CommandContext): Promis
     const path = flags.output ?? defaultOutputName(database, new Date(), flags.compress);
     if (flags.output === undefined) await checkOverwrite(path, policy);
     const counter = new ByteCountStream();
+    const { warn, warnings } = collectWarnings((message) => progress.warn(message));
+    let leftOut: FilterSummary | undefined;
     const bytes = exportBackup(driver, {
+      filter: flags.filter,
+      onLeftOut: (summary) => leftOut = summary,
       database,
       fetchSize: flags.fetchSize,
+      jobs: flags.jobs,
+      // With --jobs, worker threads read and encode the chunks, each with its own driver.
+      connection: (flags.jobs ?? 1) > 1
+        ? {
+          uri: connection.uri,
+          username: flags.connection.username,
+          password,
+          config: driverConfig(),
+        }
+        : undefined,
       compress: flags.compress,
       compressionLevel: flags.compressionLevel,
       onProgress: (event) => progress.update(event),
-      onWarning: (message) => progress.warn(message),
+      onWarning: warn,
       onRetry: (retry) => progress.warn(retryLine(retry)),
       retryFor: flags.connection.retryFor,
       signal: watch.signal,
@@ -171,6 +208,25 @@ export async function runExport(args: string[], context: CommandContext): Promis
     else await writeAtomically(path, bytes, watch.signal);
     progress.finish();
     if (!flags.quiet) printSummary(context, progress, database, path, counter.bytes, started);
+    if (wantsSummary(flags.summary)) {
+      const counts = progress.counts;
+      await writeSummary(
+        flags.summary,
+        exportDocument({
+          database,
+          output: path,
+          compressed: flags.compress,
+          nodes: counts.get("nodes") ?? 0,
+          relationships: counts.get("relationships") ?? 0,
+          schema: counts.get("schema") ?? 0,
+          bytes: counter.bytes,
+          seconds: (performance.now() - started) / 1000,
+          warnings,
+        }),
+        toStdout,
+      );
+    }
+    if (!flags.quiet && leftOut) context.stderr.line(leftOutLine(leftOut));
   } catch (e) {
     progress.clear();
     if (e instanceof Interrupted) {

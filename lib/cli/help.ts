@@ -5,6 +5,7 @@
  */
 
 import { VERSION } from "../version.ts";
+import { FILTER_HELP } from "./filter_flags.ts";
 
 const CONNECTION = `Connection options (like cypher-shell):
   -a, --uri URI            server address (env NEO4J_URI, default neo4j://localhost:7687);
@@ -26,6 +27,8 @@ Usage:
   neo4j-backup import [FILE|DIR|-] [options]  load a backup into a database
   neo4j-backup verify FILE|-                  check a backup without a server
   neo4j-backup list FILE|DIR|- [--json]       show what a backup holds, without a server
+  neo4j-backup convert FILE|DIR|- --to FORMAT -o OUT
+                                              write a backup as neo4j-admin CSV, Cypher or GraphML
   neo4j-backup help [COMMAND]                 print help
   neo4j-backup --version                      print the version
 
@@ -51,14 +54,21 @@ Options:
       --no-compress        write plain JSON Lines (.jsonl) instead of gzip
   -Z, --compress-level N   gzip level: 1 fastest, 9 smallest, 0 none (default 5)
       --fetch-size N       records fetched per round trip (default 10000)
+  -j, --jobs N             chunks read at once, 1 to 16, each decoded and encoded in a worker
+                           thread with its own connection; same file as -j 1 (default 1)
       --retry-for DURATION how long to retry a chunk after a lost connection or a transient
                            error: 90s, 5m, 1h, or seconds; 0 for none (default 3m)
+      --json               print a JSON summary on stdout at the end (with -o -, use --summary)
+      --summary FILE       write the JSON summary to FILE (see docs/CLI.md)
 ${COMMON}
+
+${FILTER_HELP}
 
 ${CONNECTION}
 
 Examples:
   neo4j-backup export -a neo4j+s://db.example.com -u backup -o nightly.jsonl.gz
+  neo4j-backup export --labels Person,Movie --exclude-properties embedding -o people.jsonl.gz
   NEO4J_PASSWORD=secret neo4j-backup export -d movies --no-compress -o movies.jsonl`;
 
 const IMPORT = `Usage: neo4j-backup import [FILE|DIR|-] [options]
@@ -71,13 +81,25 @@ it completes: an interrupted import is continued with the same command and --res
 
 Options:
       --batch-size N       records written per transaction (default 5000)
+  -j, --jobs N             write transactions in flight at once, 1 to 16 (default 1)
       --resume             continue the interrupted import of this backup into this database
       --state PATH         the state file (default FILE.import-state; stdin and DIR have none
                            unless given, and cannot be resumed without it)
       --retry-for DURATION how long to retry a batch after a lost connection or a transient
                            error: 90s, 5m, 1h, or seconds; 0 for none (default 3m)
-  -y, --yes                import into a database that holds data without asking
+  -y, --yes                import into a database that holds data, or empty it for
+                           --clean, without asking
+      --dry-run            read the backup and the target, print what the import would do
+                           (counts, schema to create or skip, batches), write nothing; exit 8
+                           when the import would ask or refuse
+      --clean              empty the target first: delete its nodes and relationships, drop
+                           its indexes and constraints (asks on a terminal; --yes elsewhere);
+                           Neo4j keeps the names (tokens) of deleted labels and keys
+      --json               print a JSON summary (or, with --dry-run, the plan) on stdout
+      --summary FILE       write the JSON summary to FILE (see docs/CLI.md)
 ${COMMON}
+
+${FILTER_HELP}
 
 ${CONNECTION}
 
@@ -85,6 +107,9 @@ Examples:
   neo4j-backup import nightly.jsonl.gz -a neo4j://localhost:7687
   neo4j-backup import nightly.jsonl.gz -a neo4j://localhost:7687 --resume
   neo4j-backup import ./old-python-backup --yes
+  neo4j-backup import nightly.jsonl.gz --dry-run
+  neo4j-backup import nightly.jsonl.gz --clean --yes --json | jq .nodes
+  neo4j-backup import nightly.jsonl.gz --exclude-properties Person.email,Person.phone
   zcat nightly.jsonl.gz | neo4j-backup import -`;
 
 const VERIFY = `Usage: neo4j-backup verify FILE|- [options]
@@ -93,6 +118,8 @@ Reads a whole backup without a server: checks every line, the counts and the che
 prints what the header says and how many items the backup holds (on stdout).
 
 Options:
+      --json               print a JSON document instead of the report (see docs/CLI.md)
+      --summary FILE       write that JSON document to FILE
   -q, --quiet              print nothing but errors; the exit code tells the result
       --debug              print stack traces and causes of errors
   -h, --help               print this help
@@ -118,8 +145,37 @@ Examples:
   neo4j-backup list nightly.jsonl.gz
   neo4j-backup list nightly.jsonl.gz --json | jq '.labels'`;
 
+const CONVERT = `Usage: neo4j-backup convert FILE|DIR|- --to FORMAT -o OUT [options]
+
+Writes a backup in another format, without a server, streaming (memory stays flat):
+  admin-csv  a folder for neo4j-admin import (5.x, 2025+ and 4.4): header and gzip data files
+             per label set and relationship type, import-command.txt, schema.cypher
+  cypher     a .cypherl script, one statement per line, for Neo4j or FalkorDB
+  graphml    one GraphML file with typed attributes, for Gephi, NetworkX, yEd, graph-tool
+What a format cannot carry exactly is listed in a loss report: on stderr at the end and in the
+output (admin-csv: loss-report.txt; graphml: a comment at the end; cypher: comments at the end).
+'-' reads stdin; DIR is a project folder written by the Python neo4j-backup.
+
+Options:
+      --to FORMAT          admin-csv, cypher or graphml (required)
+  -o, --output OUT|-       the folder (admin-csv) or file to write; '-' writes to stdout
+  -f, --force              overwrite the file, or write into a folder that is not empty
+      --target-version V   the Neo4j line to write for: 4.4, 5.26, 2025.01, 2026... (default 5.26)
+      --dialect NAME       cypher only: neo4j (default) or falkordb
+      --batch-size N       cypher only: rows per UNWIND statement
+      --json               print one JSON document at the end (see docs/CLI.md)
+      --summary FILE       write that document to FILE (needed for --json with -o -)
+${COMMON}
+
+${FILTER_HELP}
+
+Examples:
+  neo4j-backup convert nightly.jsonl.gz --to admin-csv -o ./csv && cat ./csv/import-command.txt
+  neo4j-backup convert nightly.jsonl.gz --to graphml -o graph.graphml
+  neo4j-backup convert nightly.jsonl.gz --to cypher --dialect falkordb -o graph.cypherl`;
+
 /** The commands that have their own help. */
-export const COMMANDS = ["export", "import", "verify", "list"] as const;
+export const COMMANDS = ["export", "import", "verify", "list", "convert"] as const;
 
 /** A command name. */
 export type Command = typeof COMMANDS[number];
@@ -146,6 +202,8 @@ export function helpText(command?: Command): string {
     ? VERIFY
     : command === "list"
     ? LIST
+    : command === "convert"
+    ? CONVERT
     : TOOL;
   return `${text}\n`;
 }

@@ -33,19 +33,40 @@ import {
   helpHint,
   noExtraArguments,
   type OptionTable,
+  type ParsedFlags,
   parseFlags,
   positiveInteger,
 } from "./flags.ts";
 import { helpText } from "./help.ts";
+import { FILTER_OPTIONS, filterFlags, leftOutLine } from "./filter_flags.ts";
+import { FilterStream, type RecordFilter } from "../engine/filter.ts";
+import { decodeBackup } from "../format/decoder_stream.ts";
+import type { BackupRecord } from "../format/records.ts";
 import { resolvePassword } from "./password.ts";
 import { retryLine } from "./retry_line.ts";
+import {
+  collectWarnings,
+  importDocument,
+  SUMMARY_OPTIONS,
+  type SummaryFlags,
+  summaryFlags,
+  wantsSummary,
+  writeSummary,
+} from "./json_summary.ts";
+import { runDryRun } from "./dry_run.ts";
+import { describeContents, type TargetContents } from "../engine/clean.ts";
 
 const OPTIONS: OptionTable = {
   ...COMMON_OPTIONS,
   ...CONNECTION_OPTIONS,
+  ...FILTER_OPTIONS,
+  ...SUMMARY_OPTIONS,
   "batch-size": { type: "string" },
+  jobs: { type: "string", short: "j" },
   resume: { type: "boolean" },
   state: { type: "string" },
+  "dry-run": { type: "boolean" },
+  clean: { type: "boolean" },
 };
 
 /** The flags of `import`, resolved. */
@@ -57,10 +78,20 @@ export interface ImportFlags {
   /** A file, a Python project folder, `"-"` for stdin, or `undefined` (stdin when piped). */
   input?: string;
   batchSize?: number;
+  /** `--jobs N` (`-j N`): write transactions in flight at once, 1 to 16. */
+  jobs?: number;
   /** `--resume`: continue the interrupted import of this backup into this target. */
   resume: boolean;
   /** `--state PATH`: the import's state file; `FILE.import-state` for a file by default. */
   state?: string;
+  /** `--dry-run`: read the backup and the target, print what the import would do, write nothing. */
+  dryRun: boolean;
+  /** `--clean`: empty the target first (asked on a terminal unless `--yes`). */
+  clean: boolean;
+  /** `--json` and `--summary FILE`. */
+  summary: SummaryFlags;
+  /** The filter flags: what to keep of the backup; `undefined` for everything. */
+  filter?: RecordFilter;
   connection: ConnectionFlags;
 }
 
@@ -76,9 +107,13 @@ export interface ImportFlags {
  * ```ts
  * import assert from "node:assert/strict";
  * import { parseImportArgs } from "./import_command.ts";
- * const flags = parseImportArgs(["backup.jsonl.gz", "--batch-size", "5000"], () => undefined);
+ * const flags = parseImportArgs(
+ *   ["backup.jsonl.gz", "--batch-size", "5000", "-j", "2"],
+ *   () => undefined,
+ * );
  * assert.equal(flags.input, "backup.jsonl.gz");
  * assert.equal(flags.batchSize, 5000);
+ * assert.equal(flags.jobs, 2);
  * ```
  */
 export function parseImportArgs(
@@ -92,10 +127,29 @@ export function parseImportArgs(
     yes: values.yes === true,
     input: positionals[0],
     batchSize: positiveInteger("import", "batch-size", values["batch-size"], 1_000_000),
+    jobs: positiveInteger("import", "jobs", values.jobs, 16),
     resume: values.resume === true,
     ...(typeof values.state === "string" ? { state: values.state } : {}),
+    ...rehearseFlags(values),
+    summary: summaryFlags("import", values, false),
+    filter: filterFlags("import", values),
     connection: connectionFlags(values, env),
   };
+}
+
+/** `--dry-run` and `--clean`, which `--resume` excludes: it continues into the target as it is. */
+function rehearseFlags(values: ParsedFlags["values"]): { dryRun: boolean; clean: boolean } {
+  const dryRun = values["dry-run"] === true;
+  const clean = values.clean === true;
+  for (const [given, flag] of [[clean, "--clean"], [dryRun, "--dry-run"]] as const) {
+    if (given && values.resume === true) {
+      throw new UsageError(
+        `Options '${flag}' and '--resume' cannot be combined: --resume continues the interrupted ` +
+          `import into the target as it is; ${helpHint("import")}`,
+      );
+    }
+  }
+  return { dryRun, clean };
 }
 
 /**
@@ -194,27 +248,60 @@ export async function runImport(args: string[], context: CommandContext): Promis
   const { driver, database } = connection;
   const { progress, watch } = startDisplay(context, flags.quiet);
   const counter = new ByteCountStream();
+  const { warn, warnings } = collectWarnings((message) => progress.warn(message));
   const options: ImportOptions = {
     database,
     batchSize: flags.batchSize,
+    ...(flags.jobs === undefined ? {} : { jobs: flags.jobs }),
     allowNonEmpty: flags.yes,
     confirmNonEmpty: (target) => askNonEmpty(target, canPrompt, progress),
+    clean: flags.clean,
+    allowClean: flags.yes,
+    confirmClean: (contents) => askClean(contents, canPrompt, progress),
     onProgress: (event) => progress.update(event),
-    onWarning: (message) => progress.warn(message),
+    onWarning: warn,
     onRetry: (retry) => progress.warn(retryLine(retry)),
     retryFor: flags.connection.retryFor,
     state,
     resume: flags.resume,
+    ...(flags.filter === undefined ? {} : { selection: JSON.stringify(flags.filter) }),
     // Ctrl-C stops the import after the batch in flight; its error then says what the target
     // holds (the engine adds the committed counts to the Interrupted the watch aborts with).
     signal: watch.signal,
   };
   try {
+    const filter = flags.filter ? new FilterStream(flags.filter) : undefined;
+    const kept = (records: ReadableStream<BackupRecord>) =>
+      filter ? records.pipeThrough(filter) : records;
+    if (flags.dryRun) {
+      const legacy = "legacyDir" in input;
+      const records = "legacyDir" in input
+        ? readLegacyBackup(input.legacyDir, options)
+        : decodeBackup(input.bytes.pipeThrough(counter));
+      return await runDryRun(driver, kept(records), options, {
+        input: flags.input ?? "-",
+        shown: input.shown,
+        legacy,
+        bytes: () => legacy ? undefined : counter.bytes,
+        summary: flags.summary,
+        quiet: flags.quiet,
+        warnings,
+        finishProgress: () => progress.finish(),
+      });
+    }
     const summary = "legacyDir" in input
-      ? await importRecords(driver, readLegacyBackup(input.legacyDir, options), options)
+      ? await importRecords(driver, kept(readLegacyBackup(input.legacyDir, options)), options)
+      : filter
+      ? await importRecords(driver, kept(decodeBackup(input.bytes.pipeThrough(counter))), options)
       : await importBackup(driver, input.bytes.pipeThrough(counter), options);
     progress.finish();
     if (!flags.quiet) printSummary(context, summary, input, counter.bytes);
+    if (wantsSummary(flags.summary)) {
+      const bytes = "legacyDir" in input ? null : counter.bytes;
+      const document = importDocument(summary, flags.input ?? "-", bytes, warnings);
+      await writeSummary(flags.summary, document);
+    }
+    if (!flags.quiet && filter) context.stderr.line(leftOutLine(filter.summary));
   } catch (e) {
     progress.clear();
     // connect() checked the connection: a network failure now is a connection lost mid-way.
@@ -228,6 +315,20 @@ export async function runImport(args: string[], context: CommandContext): Promis
     watch.dispose();
     await driver.close().catch(() => {});
   }
+}
+
+/** Asks on the terminal whether to empty the target for `--clean`; Enter means no. */
+async function askClean(
+  contents: TargetContents,
+  canPrompt: boolean,
+  progress: ProgressReporter,
+): Promise<boolean> {
+  if (!canPrompt) return false;
+  progress.clear();
+  return await confirm(
+    `Target database '${contents.database}' holds ${describeContents(contents)}. Delete ` +
+      "them all before the import (Neo4j keeps the names of deleted labels, types and keys)? [y/N] ",
+  );
 }
 
 /** Asks on the terminal whether to import into a database that holds data; Enter means no. */
@@ -264,6 +365,9 @@ function printSummary(
     seconds: summary.seconds,
   });
   if (summary.resumed) lines.splice(1, 0, "The import continued the interrupted one (--resume)");
+  if (summary.cleaned) {
+    lines.splice(1, 0, `Emptied the target first (--clean): ${describeContents(summary.cleaned)}`);
+  }
   if (summary.batchesReduced) lines.splice(1, 0, `Note: ${summary.batchesReduced}`);
   const changed = summary.createdWithChanges;
   if (changed.length > 0) {

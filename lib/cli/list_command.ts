@@ -25,6 +25,7 @@ import {
   parseFlags,
 } from "./flags.ts";
 import { helpText } from "./help.ts";
+import { collectWarnings } from "./json_summary.ts";
 import { formatCount, plural } from "./progress.ts";
 
 /** The flags of `list`, resolved. */
@@ -313,10 +314,12 @@ export async function runList(args: string[], context: CommandContext): Promise<
   const flags = parseListArgs(args);
   if (flags.help) return await writeStdout(helpText("list"));
   const { progress, watch } = startDisplay(context, flags.quiet);
+  const started = performance.now();
+  const { warn, warnings } = collectWarnings((m) => progress.warn(m));
   let doc: ListDocument;
   let shown: string;
   try {
-    const input = await openInput(flags.input, context.terminal.stdin, (m) => progress.warn(m));
+    const input = await openInput(flags.input, context.terminal.stdin, warn);
     shown = input.shown;
     const records = input.records.pipeThrough(new TransformStream(), { signal: watch.signal });
     const contents = await tallyBackup(records, { onProgress: (e) => progress.update(e) });
@@ -331,6 +334,11 @@ export async function runList(args: string[], context: CommandContext): Promise<
   } finally {
     watch.dispose();
   }
-  const text = flags.json ? JSON.stringify(doc, null, 2) : formatListing(shown, doc).join("\n");
+  // The fields every JSON summary has come first (see json_summary.ts).
+  const seconds = (performance.now() - started) / 1000;
+  const common = { command: "list", ok: true, seconds, warnings };
+  const text = flags.json
+    ? JSON.stringify({ ...common, ...doc }, null, 2)
+    : formatListing(shown, doc).join("\n");
   await writeStdout(`${text}\n`);
 }

@@ -21,6 +21,7 @@ import { type CommonFlags, helpHint } from "./flags.ts";
 import { type Command, COMMANDS, helpText } from "./help.ts";
 import { parseImportArgs, runImport } from "./import_command.ts";
 import { parseListArgs, runList } from "./list_command.ts";
+import { parseConvertArgs, runConvert } from "./convert_command.ts";
 import { Stderr } from "./stderr.ts";
 import { parseVerifyArgs, runVerify } from "./verify_command.ts";
 
@@ -29,6 +30,7 @@ const RUN: Record<Command, (args: string[], context: CommandContext) => Promise<
   import: runImport,
   verify: runVerify,
   list: runList,
+  convert: runConvert,
 };
 
 /**
@@ -81,7 +83,7 @@ async function dispatch(args: string[], context: CommandContext): Promise<void> 
   }
   if (first === undefined) {
     throw new UsageError(
-      `Missing command: use 'export', 'import', 'verify' or 'list'; ${helpHint()}`,
+      `Missing command: use 'export', 'import', 'verify', 'list' or 'convert'; ${helpHint()}`,
     );
   }
   if (!isCommand(first)) {
@@ -100,6 +102,7 @@ const PARSE: Record<
   import: parseImportArgs,
   verify: parseVerifyArgs,
   list: parseListArgs,
+  convert: parseConvertArgs,
 };
 
 /**

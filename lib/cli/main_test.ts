@@ -13,6 +13,7 @@ import { parseExportArgs } from "./export_command.ts";
 import { parseImportArgs } from "./import_command.ts";
 import { parseVerifyArgs } from "./verify_command.ts";
 import { parseListArgs } from "./list_command.ts";
+import { parseConvertArgs } from "./convert_command.ts";
 import { raceAbort } from "./interrupt.ts";
 
 test("a cancelled prompt ends the run as an interruption with exit code 130", () => {
@@ -90,6 +91,25 @@ test("each command has help that starts with its usage line", () => {
   }
 });
 
+/** What `convert` needs to run, unless the arguments under test give the flag. */
+const CONVERT_BASE = ["--to", "cypher", "-o", "x.cypherl"];
+
+/** The pairs of {@link CONVERT_BASE} whose flag `args` does not give. */
+function convertBase(args: string[]): string[] {
+  const base: string[] = [];
+  for (let i = 0; i < CONVERT_BASE.length; i += 2) {
+    if (!args.includes(CONVERT_BASE[i])) base.push(CONVERT_BASE[i], CONVERT_BASE[i + 1]);
+  }
+  return base;
+}
+
+/** A value each flag takes: "1" unless it needs a word. */
+const VALUES: Record<string, string> = {
+  "--to": "graphml",
+  "--dialect": "falkordb",
+  "--target-version": "4.4",
+};
+
 /** Whether a command's parser accepts the arguments (with what else it needs to run). */
 function accepts(command: Command, args: string[]): boolean {
   const parse = {
@@ -97,8 +117,13 @@ function accepts(command: Command, args: string[]): boolean {
     import: parseImportArgs,
     verify: parseVerifyArgs,
     list: parseListArgs,
+    convert: parseConvertArgs,
   };
-  const file = command === "verify" || command === "list" ? ["b.jsonl"] : [];
+  const file = command === "verify" || command === "list"
+    ? ["b.jsonl"]
+    : command === "convert"
+    ? ["b.jsonl", ...convertBase(args)]
+    : [];
   try {
     parse[command]([...file, ...args], () => undefined);
     return true;
@@ -120,7 +145,8 @@ test("every flag the help of a command lists, the command accepts", () => {
     const flags = [...helpText(command).matchAll(/^ +(?:-\w, )?(--[\w-]+)( [A-Z|-]+)?/gm)];
     assert.ok(flags.length >= 3, command);
     for (const [, flag, value] of flags) {
-      assert.ok(accepts(command, value ? [flag, "1"] : [flag]), `${command} ${flag}`);
+      const args = value ? [flag, VALUES[flag] ?? "1"] : [flag];
+      assert.ok(accepts(command, args), `${command} ${flag}`);
     }
   }
 });

@@ -17,6 +17,14 @@ import type { CommandContext } from "./context.ts";
 import { startDisplay } from "./display.ts";
 import { COMMON_OPTIONS, commonFlags, helpHint, noExtraArguments, parseFlags } from "./flags.ts";
 import { helpText } from "./help.ts";
+import {
+  SUMMARY_OPTIONS,
+  type SummaryFlags,
+  summaryFlags,
+  verifyDocument,
+  wantsSummary,
+  writeSummary,
+} from "./json_summary.ts";
 
 /** The flags of `verify`, resolved. */
 export interface VerifyFlags {
@@ -25,6 +33,8 @@ export interface VerifyFlags {
   debug: boolean;
   /** The file, or `"-"` for stdin. */
   input: string;
+  /** `--json` (the document instead of the report on stdout) and `--summary FILE`. */
+  summary: SummaryFlags;
 }
 
 /**
@@ -42,7 +52,10 @@ export interface VerifyFlags {
  * ```
  */
 export function parseVerifyArgs(args: string[]): VerifyFlags {
-  const { values, positionals } = parseFlags("verify", args, COMMON_OPTIONS);
+  const { values, positionals } = parseFlags("verify", args, {
+    ...COMMON_OPTIONS,
+    ...SUMMARY_OPTIONS,
+  });
   noExtraArguments("verify", positionals, 1);
   const common = commonFlags(values);
   if (!common.help && positionals.length === 0) {
@@ -50,7 +63,7 @@ export function parseVerifyArgs(args: string[]): VerifyFlags {
       `Missing FILE: name the backup to check, or '-' for stdin; ${helpHint("verify")}`,
     );
   }
-  return { ...common, input: positionals[0] };
+  return { ...common, input: positionals[0], summary: summaryFlags("verify", values, false) };
 }
 
 /** What a verified backup holds. */
@@ -129,6 +142,7 @@ export async function runVerify(args: string[], context: CommandContext): Promis
   const shown = flags.input === "-" ? "stdin" : `'${flags.input}'`;
   const { progress, watch } = startDisplay(context, flags.quiet);
   const counter = new ByteCountStream();
+  const started = performance.now();
   let tally: Tally;
   try {
     tally = await tallyRecords(
@@ -143,7 +157,6 @@ export async function runVerify(args: string[], context: CommandContext): Promis
   if (!header || !footer) {
     throw new FormatError(`Backup ${shown} has no ${header ? "footer" : "header"}`);
   }
-  if (flags.quiet) return;
   const report = {
     header,
     footer,
@@ -151,6 +164,11 @@ export async function runVerify(args: string[], context: CommandContext): Promis
     constraints: counts.constraint,
     bytes: counter.bytes,
   };
+  if (wantsSummary(flags.summary)) {
+    const seconds = (performance.now() - started) / 1000;
+    await writeSummary(flags.summary, verifyDocument({ input: flags.input, ...report, seconds }));
+  }
+  if (flags.quiet || flags.summary.json) return;
   await writeStdout(`${formatVerifyReport(shown, report).join("\n")}\n`);
 }
 

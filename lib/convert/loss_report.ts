@@ -76,3 +76,26 @@ export class LossReport {
     return this.entries().map((e) => `${e.where}: ${e.what}: ${e.action} (${e.count})`);
   }
 }
+
+/**
+ * The text of a loss report file (`loss-report.txt`, or the body of a GraphML comment): a title
+ * line, then one line per entry, or a line saying nothing was lost.
+ *
+ * @param loss The report.
+ * @param format The target format's name, e.g. `"admin-csv"`.
+ * @returns The text, ending with a newline.
+ *
+ * @example A report without losses
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LossReport, lossReportText } from "./loss_report.ts";
+ * assert.equal(
+ *   lossReportText(new LossReport(), "graphml"),
+ *   "Loss report of the conversion to graphml\nNothing was lost.\n",
+ * );
+ * ```
+ */
+export function lossReportText(loss: LossReport, format: string): string {
+  const lines = loss.empty ? ["Nothing was lost."] : loss.lines();
+  return `${[`Loss report of the conversion to ${format}`, ...lines].join("\n")}\n`;
+}

@@ -1,7 +1,7 @@
 /**
  * The data part of an import: node and relationship records to UNWIND batches (one static
  * query per label set or relationship type), one write transaction in flight while the next
- * batch fills, endpoints matched through an in-client {@link IdMap}.
+ * batch fills (or up to `jobs` of them), endpoints matched through an in-client {@link IdMap}.
  *
  * @module
  */
@@ -42,12 +42,23 @@ export interface BatchWriterOptions {
   batchBytes?: number;
   /** Where an interrupted import stopped, for `--resume`. */
   resume?: ResumePoint;
+  /**
+   * Batches in flight at once (default 1): up to this many transactions run concurrently within
+   * a phase; the relationships start once every node batch has committed. Give the
+   * {@link ExactWriter} `parallel: true` when it is more than 1.
+   */
+  jobs?: number;
 }
 
 /** Where an interrupted import stopped: what its journal says was committed. */
 export interface ResumePoint {
-  /** The number of the last backup record a committed batch covers. */
+  /** Every backup record up to this number is committed (batches written one at a time). */
   line: number;
+  /**
+   * The records committed beyond `line`: `[first, last]` ranges of parallel batches, which may
+   * have committed out of order.
+   */
+  ranges?: [number, number][];
   /** Nodes and relationships committed. */
   nodes: number;
   relationships: number;
@@ -115,6 +126,10 @@ export class BatchWriter {
   #relBytes = 0;
   #ids = new IdMap();
   #pending: Promise<void> = Promise.resolve();
+  /** Parallel batches in flight, and the first failure among them. */
+  #inflight = new Set<Promise<void>>();
+  #failure?: { error: unknown };
+  #jobs: number;
   #nodeBatch: NodeRecord[] = [];
   #relBatch: PendingRel[] = [];
   #nodesPhase?: PhaseProgress;
@@ -131,6 +146,7 @@ export class BatchWriter {
     this.#writer = writer;
     this.#options = options;
     this.#limit = options.batchSize;
+    this.#jobs = options.jobs ?? 1;
     this.totalNodes = options.expected?.nodes;
     this.totalRelationships = options.expected?.relationships;
     const resume = options.resume;
@@ -157,6 +173,8 @@ export class BatchWriter {
     const emit = this.#options.onProgress;
     this.#nodesPhase = new PhaseProgress("nodes", this.totalNodes, emit, this.nodes);
     const skipTo = this.#options.resume?.line ?? 0;
+    const ranges = this.#options.resume?.ranges ?? [];
+    let range = 0;
     let line = 1;
     try {
       for (;;) {
@@ -164,7 +182,9 @@ export class BatchWriter {
         throwIfAborted(this.#options.signal);
         if (done) break;
         line++;
-        const written = line <= skipTo; // committed before the import was interrupted
+        while (range < ranges.length && ranges[range][1] < line) range++;
+        // Committed before the import was interrupted:
+        const written = line <= skipTo || (range < ranges.length && ranges[range][0] <= line);
         const maxBytes = this.#options.batchBytes ?? 8 * 1024 * 1024;
         switch (value.kind) {
           case "node":
@@ -201,10 +221,10 @@ export class BatchWriter {
       }
       if (!this.#relsPhase) await this.#endNodes();
       await this.#flushRels();
-      await this.#pending;
+      await this.#settled();
       this.#relsPhase?.end(this.relationships);
     } catch (e) {
-      await this.#pending.catch(() => {});
+      await this.#settled().catch(() => {});
       throw e;
     }
     return schema;
@@ -213,7 +233,7 @@ export class BatchWriter {
   /** Writes the last node batch, waits for it, and moves on to the relationships phase. */
   async #endNodes(): Promise<void> {
     await this.#flushNodes();
-    await this.#pending;
+    await this.#settled();
     this.#nodesPhase?.end(this.nodes);
     this.#relsPhase = new PhaseProgress(
       "relationships",
@@ -231,13 +251,13 @@ export class BatchWriter {
   async #adaptive<T>(
     items: T[],
     lines: (i: number) => number,
-    write: (part: T[], line: number) => Promise<void>,
+    write: (part: T[], line: number, first: number) => Promise<void>,
   ): Promise<void> {
     let fits = 0;
     for (let i = 0; i < items.length;) {
       const n = Math.min(this.#limit, items.length - i);
       try {
-        await write(items.slice(i, i + n), lines(i + n - 1));
+        await write(items.slice(i, i + n), lines(i + n - 1), lines(i));
       } catch (e) {
         if (!(e instanceof BatchTooLarge) || n === 1) {
           throw e instanceof BatchTooLarge ? e.cause : e;
@@ -261,8 +281,19 @@ export class BatchWriter {
     }
   }
 
-  /** Waits for the transaction in flight, then starts the next one without waiting for it. */
+  /** Waits for every batch in flight; throws the first failure among them. */
+  async #settled(): Promise<void> {
+    if (this.#jobs === 1) return await this.#pending;
+    while (this.#inflight.size) await Promise.allSettled([...this.#inflight]);
+    if (this.#failure) throw this.#failure.error;
+  }
+
+  /**
+   * Waits for a free slot (one at a time: the transaction in flight; else up to `jobs`), then
+   * starts the next batch without waiting for it. A failure stops new batches.
+   */
   async #start(rows: number, write: () => Promise<void>): Promise<void> {
+    if (this.#jobs > 1) return await this.#startParallel(rows, write);
     await this.#pending;
     throwIfAborted(this.#options.signal);
     const p = write().catch((e) => {
@@ -271,6 +302,25 @@ export class BatchWriter {
     });
     p.catch(() => {}); // observed when awaited next; avoids an unhandled rejection meanwhile
     this.#pending = p;
+  }
+
+  async #startParallel(rows: number, write: () => Promise<void>): Promise<void> {
+    while (this.#inflight.size >= this.#jobs && !this.#failure) {
+      await Promise.race(this.#inflight).catch(() => {});
+    }
+    if (this.#failure) throw this.#failure.error;
+    throwIfAborted(this.#options.signal);
+    const p: Promise<void> = write().then(
+      () => {
+        this.#inflight.delete(p);
+      },
+      (e) => {
+        this.#inflight.delete(p);
+        this.failedRows += rows;
+        this.#failure ??= { error: e };
+      },
+    );
+    this.#inflight.add(p);
   }
 
   async #flushNodes(): Promise<void> {
@@ -283,7 +333,7 @@ export class BatchWriter {
     await this.#start(
       batch.length,
       () =>
-        this.#adaptive(batch, (i) => lines[i], async (part, line) => {
+        this.#adaptive(batch, (i) => lines[i], async (part, line, first) => {
           const groups = groupBy(part, (n) => n.labels.join("\u0000"));
           const created = await this.#writer.write("nodes", part.length, line, async (tx) => {
             const out: number[] = [];
@@ -291,7 +341,7 @@ export class BatchWriter {
               await createNodes(tx, group, out, this.#options.zonedDetour);
             }
             return out;
-          });
+          }, first);
           for (let i = 0; i < created!.length; i += 2) this.#ids.set(created![i], created![i + 1]);
           this.nodes += part.length;
           this.#nodesPhase?.advance(this.nodes);
@@ -304,7 +354,7 @@ export class BatchWriter {
     const batch = this.#relBatch;
     this.#relBatch = [];
     this.#relBytes = 0;
-    await this.#pending; // endpoints must be in the id map
+    if (this.#jobs === 1) await this.#pending; // endpoints must be in the id map
     const rows = batch.map(({ record, line }) => ({
       type: record.type,
       row: {
@@ -316,14 +366,18 @@ export class BatchWriter {
     await this.#start(
       batch.length,
       () =>
-        this.#adaptive(rows, (i) => batch[i].line, async (part, line) => {
+        this.#adaptive(rows, (i) => batch[i].line, async (part, line, first) => {
           const groups = groupBy(part, (r) => r.type);
+          // In parallel, the created ids decide an unknown outcome (see parallel_resolve.ts).
+          const ids = this.#jobs > 1 ? [] : undefined;
           await this.#writer.write("relationships", part.length, line, async (tx) => {
+            if (ids) ids.length = 0; // a retried attempt starts over
             for (const [type, group] of groups) {
-              await createRels(tx, type, group.map((g) => g.row), this.#options.zonedDetour);
+              const rows = group.map((g) => g.row);
+              await createRels(tx, type, rows, this.#options.zonedDetour, ids);
             }
-            return undefined;
-          });
+            return ids;
+          }, first);
           this.relationships += part.length;
           this.#relsPhase?.advance(this.relationships);
         }),
@@ -428,14 +482,17 @@ async function createRels(
   type: string,
   rows: { s: bigint; e: bigint; p: Properties }[],
   zonedDetour: boolean,
+  ids?: number[],
 ): Promise<void> {
   const keys = zonedDetour ? zonedKeys(rows.map((r) => r.p)) : [];
   const query = "UNWIND $rows AS row MATCH (a) WHERE id(a) = row.s MATCH (b) WHERE id(b) = row.e " +
-    `CREATE (a)-[r:${quote(type)}]->(b) SET r = row.p${zonedSetClause("r", keys)}`;
+    `CREATE (a)-[r:${quote(type)}]->(b) SET r = row.p${zonedSetClause("r", keys)}` +
+    (ids ? " RETURN collect(id(r)) AS ids" : "");
   const params = keys.length
     ? rows.map((r) => ({ s: r.s, e: r.e, ...splitZoned(r.p, keys) }))
     : rows;
   const result = await tx.run(query, { rows: params });
+  if (ids) { for (const id of result.records[0].get("ids") as unknown[]) ids.push(toNumber(id)); }
   const made = result.summary.counters.updates().relationshipsCreated;
   if (made !== rows.length) {
     throw new DatabaseError(

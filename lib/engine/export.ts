@@ -8,12 +8,7 @@
  * @module
  */
 
-import neo4j, {
-  type Driver,
-  type Record as Neo4jRecord,
-  type Session,
-  type Transaction,
-} from "neo4j-driver";
+import neo4j, { type Driver, type Record as Neo4jRecord, type Session } from "neo4j-driver";
 import { UsageError } from "../errors.ts";
 import { LineEncoder } from "../format/encoder_stream.ts";
 import { GzipStream } from "../format/gzip_stream.ts";
@@ -23,7 +18,6 @@ import {
   FORMAT_NAME,
   FORMAT_VERSION,
   type NodeRecord,
-  type Properties,
   type RelationshipRecord,
 } from "../format/records.ts";
 import { readSchema } from "../neo4j/schema.ts";
@@ -32,7 +26,27 @@ import { ResultReader } from "../neo4j/result_stream.ts";
 import { integerForm, type ServerInfo, serverInfo } from "../neo4j/server.ts";
 import { toNumber } from "../neo4j/integers.ts";
 import { IdSet } from "./id_set.ts";
+import {
+  emptySummary,
+  type FilterSummary,
+  isEmptyFilter,
+  leftOutSentence,
+  type RecordFilter,
+  RecordSelector,
+} from "./filter.ts";
 import { failureKind, type RetryInfo, withRetries } from "./retry.ts";
+import {
+  chunkQueries,
+  counts,
+  MAX_NODE_ID,
+  MAX_REL_ID,
+  toNode,
+  toRelationship,
+} from "./export_queries.ts";
+import { readInOrder } from "./parallel_reads.ts";
+import { BlockEncoder, type EncodedBlock } from "./block_encoder.ts";
+import { ChunkWorkers } from "./chunk_workers.ts";
+import type { EncodedChunk } from "./export_worker.ts";
 import { VERSION } from "../version.ts";
 
 /**
@@ -79,14 +93,44 @@ export interface ExportOptions {
    * transaction limit. The same warnings go into the footer of {@link exportBackup}'s output.
    */
   onWarning?: (message: string) => void;
+  /**
+   * What to keep. Labels and types are tested in the server's queries (a left-out node or
+   * relationship costs a row of its id only); property keys are removed as the records arrive.
+   * The header's `counts` stay the whole database's; the footer has the counts of what was
+   * written, and a warning saying what the filter left out.
+   */
+  filter?: RecordFilter;
+  /** Called once, after the relationships, with what the filter left out (when there is one). */
+  onLeftOut?: (summary: FilterSummary) => void;
+  /**
+   * Chunk reads in flight, 1 to 16 (default 1: one chunk at a time, read as it streams). With
+   * more, each chunk is read whole in a session of its own while the one before is written, so
+   * that the server's and the network's time overlap the client's; the output is the same, in
+   * the same order.
+   */
+  jobs?: number;
+  /**
+   * How to connect, for {@link exportBackup} with `jobs` above 1: the chunks are then read,
+   * decoded and encoded in `jobs` worker threads, each with a driver of its own made from this
+   * (a driver object cannot cross to a thread). Without it the reads share the one driver.
+   * `config` must be plain data (no functions: it is copied to the workers); integers always
+   * come back as `bigint` there. The password goes to the workers' drivers and nowhere else.
+   */
+  connection?: {
+    /** The server's URI, e.g. `neo4j://localhost:7687`. */
+    uri: string;
+    /** The user (basic authentication). */
+    username: string;
+    /** The password. */
+    password: string;
+    /** More driver configuration, e.g. `{ userAgent: "me/1.0" }`. */
+    config?: Record<string, unknown>;
+  };
 }
 
-const NODES = "UNWIND range($from, $to) AS i MATCH (n) WHERE id(n) = i " +
-  "RETURN i, labels(n) AS l, properties(n) AS p";
-const RELS = "UNWIND range($from, $to) AS i MATCH ()-[r]->() WHERE id(r) = i " +
-  "RETURN i, type(r) AS t, id(startNode(r)) AS s, id(endNode(r)) AS e, properties(r) AS p";
-const MAX_NODE_ID = "MATCH (n) RETURN max(id(n)) AS m";
-const MAX_REL_ID = "MATCH ()-[r]->() RETURN max(id(r)) AS m";
+/** The most chunk reads in flight {@link ExportOptions.jobs} allows. */
+export const MAX_JOBS = 16;
+
 /** Ids per chunk at first and at most; a transaction limit halves it, success doubles it back. */
 const CHUNK_IDS = 20_000;
 const PROGRESS_EVERY = 5000;
@@ -94,6 +138,8 @@ const PROGRESS_EVERY = 5000;
 const RECORD_QUEUE = 2000;
 /** 64 KiB chunks made and not yet read at which the server is held back. */
 const CHUNK_QUEUE = 4;
+/** The size of the pieces the workers' lines are handed out in: the encoder's chunk size. */
+const BLOCK_BYTES = 65536;
 
 /**
  * Streams a database as backup records: the header, the schema, every node, every relationship
@@ -103,8 +149,9 @@ const CHUNK_QUEUE = 4;
  * @param driver A driver connected to the source server, made without `disableLosslessIntegers`
  *   (the stream errors with a {@link UsageError} otherwise: such a driver turns integers into
  *   floats).
- * @param options Database, fetch size, progress, cancellation.
+ * @param options Database, fetch size, progress, cancellation, chunk reads in flight.
  * @returns A stream of records.
+ * @throws {UsageError} When `jobs` is not a whole number from 1 to {@link MAX_JOBS}.
  *
  * @example Count the nodes of a backup without writing it
  * ```ts ignore
@@ -121,12 +168,15 @@ export function exportRecords(
   driver: Neo4jDriver,
   options: ExportOptions = {},
 ): ReadableStream<BodyRecord> {
+  checkJobs(options.jobs);
   // Records go out as they are: the queue is what pauses the driver.
   const source = new ExportSource<BodyRecord>(
     driverOf(driver),
     options,
     RECORD_QUEUE,
-    (enqueue) => ({ write: enqueue, finish() {} }),
+    // No blocks come: they need workers, which only exportBackup starts.
+    (enqueue) => ({ write: (record) => enqueue(record as BodyRecord), finish() {} }),
+    false,
   );
   return new ReadableStream(source, { highWaterMark: 0 });
 }
@@ -140,7 +190,8 @@ export function exportRecords(
  * @param options As {@link exportRecords}, plus `compress` (default true) and
  *   `compressionLevel` (1 to 9, default 5).
  * @returns The backup's bytes.
- * @throws {UsageError} When the compression level is not a whole number from 1 to 9.
+ * @throws {UsageError} When the compression level is not a whole number from 1 to 9, or `jobs`
+ *   not one from 1 to {@link MAX_JOBS}.
  *
  * @example Back up to a file
  * ```ts ignore
@@ -156,18 +207,26 @@ export function exportBackup(
   driver: Neo4jDriver,
   options: ExportOptions & { compress?: boolean; compressionLevel?: number } = {},
 ): ReadableStream<Uint8Array> {
+  checkJobs(options.jobs);
   // Made now, so that a bad level throws here.
   const gzip = (options.compress ?? true) ? new GzipStream(options.compressionLevel) : undefined;
   // Records are encoded as the driver hands them over: no stream hop per record, and a queue of
   // a few 64 KiB chunks.
+  const encoded = (options.jobs ?? 1) > 1 && options.connection !== undefined;
   const source = new ExportSource<Uint8Array<ArrayBuffer>>(
     driverOf(driver),
     options,
     CHUNK_QUEUE,
-    (enqueue) => new LineEncoder(enqueue),
+    encoded ? blockSink : (enqueue) => new LineEncoder(enqueue) as RecordSink,
+    encoded,
   );
   const lines = new ReadableStream(source, { highWaterMark: 0 });
   return gzip ? compressedOnRead(lines, gzip, source) : lines;
+}
+
+function checkJobs(jobs: number | undefined): void {
+  if (jobs === undefined || (Number.isInteger(jobs) && jobs >= 1 && jobs <= MAX_JOBS)) return;
+  throw new UsageError(`Invalid jobs '${jobs}': expected a whole number from 1 to ${MAX_JOBS}`);
 }
 
 /**
@@ -197,8 +256,17 @@ function compressedOnRead(
 
 /** Where {@link ExportSource} hands each record, and what it calls after the last one. */
 interface RecordSink {
-  write(record: BodyRecord): void;
+  write(record: BodyRecord | EncodedBlock): void;
   finish(warnings: string[]): void;
+}
+
+/** The sink of an export whose lines the workers encode. */
+function blockSink(enqueue: (chunk: Uint8Array<ArrayBuffer>) => void): RecordSink {
+  const encoder = new BlockEncoder(enqueue);
+  return {
+    write: (record) => record.kind === "block" ? encoder.writeBlock(record) : encoder.write(record),
+    finish: (warnings) => encoder.finish(warnings),
+  };
 }
 
 /**
@@ -213,6 +281,7 @@ class ExportSource<T> {
   #options: ExportOptions;
   #limit: number;
   #open: (enqueue: (chunk: T) => void) => RecordSink;
+  #encoded: boolean;
   #pump?: ExportPump;
   #run?: Promise<void>;
   #waiting: T[] = [];
@@ -225,7 +294,9 @@ class ExportSource<T> {
     options: ExportOptions,
     limit: number,
     open: (enqueue: (chunk: T) => void) => RecordSink,
+    encoded: boolean,
   ) {
+    this.#encoded = encoded;
     this.#driver = driver;
     this.#options = options;
     this.#limit = limit;
@@ -258,7 +329,7 @@ class ExportSource<T> {
 
   #start(controller: ReadableStreamDefaultController<T>): void {
     const sink = this.#open((chunk) => this.#hand(controller, chunk));
-    this.#pump = new ExportPump(this.#driver, this.#options, (record) => {
+    this.#pump = new ExportPump(this.#driver, this.#options, this.#encoded, (record) => {
       sink.write(record);
       return queued(controller) + this.#waiting.length - this.#next < this.#limit;
     });
@@ -288,6 +359,27 @@ function queued(controller: ReadableStreamDefaultController<unknown>): number {
   return -(controller.desiredSize ?? 0);
 }
 
+/** Hands out the chunks of `range` one by one, each of the size current when it is asked for. */
+function chunkRanges(
+  range: { from: number; max: number },
+  chunks: ChunkSize,
+): () => { from: number; to: number } | undefined {
+  let from = range.from;
+  return () => {
+    if (from > range.max) return undefined;
+    const chunk = { from, to: Math.min(from + chunks.size - 1, range.max) };
+    from = chunk.to + 1;
+    return chunk;
+  };
+}
+
+/** The chunk size of a phase: halved on a transaction limit, doubled back on success. */
+interface ChunkSize {
+  size: number;
+  /** Whether it was ever halved (the footer then says so). */
+  shrunk: boolean;
+}
+
 /**
  * Reads the database chunk by chunk and hands every record to `push`, which returns false when
  * the consumer is full: the chunk's stream is then paused until {@link resume}.
@@ -297,25 +389,50 @@ class ExportPump {
   readonly warnings: string[] = [];
   #driver: Driver;
   #options: ExportOptions;
-  #push: (record: BodyRecord) => boolean;
-  #reader?: ResultReader;
+  #push: (record: BodyRecord | EncodedBlock) => boolean;
+  /** Whether the chunks are read in worker threads. */
+  #encoded: boolean;
+  #workers?: ChunkWorkers;
+  /** The chunk reads in flight (one with `jobs` 1). */
+  #readers = new Set<ResultReader>();
+  /** Waiting for the consumer to have room again (`jobs` above 1). */
+  #wake = new Set<() => void>();
   #cancelled?: { reason: unknown };
+  #filter?: RecordSelector;
+  #params: Record<string, string[]> = {};
+  #leftOut: FilterSummary = emptySummary();
 
-  constructor(driver: Driver, options: ExportOptions, push: (record: BodyRecord) => boolean) {
+  constructor(
+    driver: Driver,
+    options: ExportOptions,
+    encoded: boolean,
+    push: (record: BodyRecord | EncodedBlock) => boolean,
+  ) {
     this.#driver = driver;
+    this.#encoded = encoded;
     this.#options = options;
     this.#push = push;
+    if (!isEmptyFilter(options.filter)) this.#filter = new RecordSelector(options.filter);
   }
 
   /** The consumer has room again. */
   resume(): void {
-    this.#reader?.resume();
+    for (const reader of this.#readers) reader.resume();
+    this.#wakeAll();
   }
 
   /** Stops the export: the query in flight fails with `reason`. */
   cancel(reason: unknown): void {
     this.#cancelled ??= { reason };
-    this.#reader?.cancel(reason);
+    for (const reader of this.#readers) reader.cancel(reason);
+    this.#workers?.terminate(reason);
+    this.#wakeAll();
+  }
+
+  #wakeAll(): void {
+    const waiting = [...this.#wake];
+    this.#wake.clear();
+    for (const wake of waiting) wake();
   }
 
   /** Runs the export; the abort listener is on the signal only while this runs. */
@@ -337,6 +454,7 @@ class ExportPump {
       await this.#read(info);
     } finally {
       signal?.removeEventListener("abort", abort);
+      await this.#workers?.close();
     }
   }
 
@@ -353,7 +471,12 @@ class ExportPump {
           }
         }),
     );
-    const { schema, totals } = start;
+    const { totals } = start;
+    const schema = start.schema.filter((item) => {
+      if (this.#filter?.keepsSchema(item) ?? true) return true;
+      this.#leftOut.schema.push(item.name);
+      return false;
+    });
     this.#throwIfCancelled();
     this.#push({
       kind: "header",
@@ -368,27 +491,90 @@ class ExportPump {
     for (const record of schema) this.#push(record);
     this.#progress("end", "schema", schema.length, schema.length);
 
+    const queries = chunkQueries(this.#options.filter);
+    this.#params = queries.params;
+    if (this.#encoded) this.#startWorkers(info);
     const written = new IdSet();
-    await this.#phase(info, "nodes", totals.nodes, NODES, MAX_NODE_ID, (row, id) => {
-      if (!written.add(id)) return undefined; // read again after a retry
-      return toNode(row);
-    });
+    let seenNodes = new IdSet(); // nodes the filter left out, in the chunk being read
+    await this.#phase(
+      info,
+      "nodes",
+      totals.nodes,
+      queries.nodes,
+      MAX_NODE_ID,
+      (row, id) => {
+        if (row.get(1) === null) { // left out by the filter
+          if (seenNodes.add(id)) this.#leftOut.nodes++;
+          return undefined;
+        }
+        if (!written.add(id)) return undefined; // read again after a retry
+        return this.#node(toNode(row));
+      },
+      () => seenNodes = new IdSet(),
+      (chunk) => {
+        for (const id of chunk.ids!) written.add(id);
+        this.#leftOut.nodes += chunk.leftOut.nodes;
+        this.#leftOut.properties += chunk.leftOut.properties;
+      },
+    );
+    this.#workers?.shareWritten(written);
     let leftOut = 0;
     let seen = new IdSet();
-    await this.#phase(info, "relationships", totals.relationships, RELS, MAX_REL_ID, (row, id) => {
-      if (!seen.add(id)) return undefined;
-      const rel = toRelationship(row);
-      if (written.has(rel.start) && written.has(rel.end)) return rel;
-      leftOut++;
-      return undefined;
-    }, () => seen = new IdSet());
+    await this.#phase(
+      info,
+      "relationships",
+      totals.relationships,
+      queries.rels,
+      MAX_REL_ID,
+      (row, id) => {
+        if (!seen.add(id)) return undefined;
+        if (row.get(1) === null) {
+          this.#leftOut.relationships++;
+          return undefined;
+        }
+        const rel = toRelationship(row);
+        if (written.has(rel.start) && written.has(rel.end)) return this.#relationship(rel);
+        leftOut++;
+        return undefined;
+      },
+      () => seen = new IdSet(),
+      (chunk) => {
+        leftOut += chunk.dangling;
+        this.#leftOut.relationships += chunk.leftOut.relationships;
+        this.#leftOut.properties += chunk.leftOut.properties;
+      },
+    );
+    this.#reportLeftOut();
     await this.#checkUnchanged(info, totals, leftOut);
+  }
+
+  #node(node: NodeRecord): NodeRecord {
+    if (!this.#filter?.stripsProperties) return node;
+    const { props, removed } = this.#filter.nodeProperties(node.labels, node.props);
+    this.#leftOut.properties += removed;
+    return { ...node, props };
+  }
+
+  #relationship(rel: RelationshipRecord): RelationshipRecord {
+    if (!this.#filter?.stripsProperties) return rel;
+    const { props, removed } = this.#filter.relationshipProperties(rel.type, rel.props);
+    this.#leftOut.properties += removed;
+    return { ...rel, props };
+  }
+
+  /** Hands what the filter left out to `onLeftOut`, and a sentence of it to the footer. */
+  #reportLeftOut(): void {
+    if (!this.#filter) return;
+    const sentence = leftOutSentence(this.#leftOut);
+    if (sentence) this.warnings.push(sentence);
+    this.#options.onLeftOut?.(this.#leftOut);
   }
 
   /**
    * Reads one kind of entity in chunks of ids up to the highest id, then looks again for ids
    * made meanwhile. `map` turns a row into a record, or `undefined` to skip it; `chunkDone` is
-   * called when a chunk is complete (what it read will not be read again).
+   * called when a chunk is complete (what it read will not be read again). With workers, they
+   * do what `map` does, and `encoded` takes the counts of each chunk instead.
    */
   async #phase(
     info: ServerInfo,
@@ -397,7 +583,8 @@ class ExportPump {
     query: string,
     maxQuery: string,
     map: (row: Neo4jRecord, id: number) => BodyRecord | undefined,
-    chunkDone: () => void = () => {},
+    chunkDone: () => void,
+    encoded: (chunk: EncodedChunk) => void,
   ): Promise<void> {
     this.#throwIfCancelled();
     this.#progress("start", phase, 0, total);
@@ -411,34 +598,203 @@ class ExportPump {
       }
       return more;
     };
-    let from = 0;
-    let size = CHUNK_IDS;
-    let shrunk = false;
-    for (let max = await this.#maxId(info, maxQuery); from <= max;) {
-      while (from <= max) {
-        const to = Math.min(from + size - 1, max);
-        try {
-          await this.#retry(`reading ${phase}`, () => this.#chunk(info, query, from, to, onRow));
-        } catch (e) {
-          const kind = failureKind(e);
-          if ((kind !== "timeout" && kind !== "memory") || size === 1 || this.#cancelled) throw e;
-          size = Math.max(1, size >> 1);
-          shrunk = true;
-          continue;
-        }
-        chunkDone();
-        from = to + 1;
-        size = Math.min(CHUNK_IDS, size * 2);
+    const onChunk = async (chunk: EncodedChunk) => {
+      encoded(chunk);
+      // In pieces of the encoder's chunk size, so that the output queue holds what it holds
+      // with -j 1 and a slow reader holds the workers back as early.
+      for (let at = 0; at < chunk.bytes.length; at += BLOCK_BYTES) {
+        const records = at === 0 ? chunk.records : 0;
+        const more = this.#push({
+          kind: "block",
+          bytes: chunk.bytes.subarray(at, at + BLOCK_BYTES),
+          nodes: phase === "nodes" ? records : 0,
+          relationships: phase === "nodes" ? 0 : records,
+        });
+        if (!more) await this.#room();
+        this.#throwIfCancelled();
       }
+      const before = done;
+      done += chunk.records;
+      if (Math.floor(done / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY)) {
+        this.#progress("advance", phase, done, Math.max(total, done));
+      }
+    };
+    const chunks = { size: CHUNK_IDS, shrunk: false };
+    for (let from = 0, max = await this.#maxId(info, maxQuery); from <= max;) {
+      const range = { from, max };
+      if (this.#workers) await this.#readInWorkers(phase, query, range, chunks, onChunk);
+      else if ((this.#options.jobs ?? 1) > 1) {
+        await this.#readAhead(info, phase, query, range, chunks, onRow, chunkDone);
+      } else await this.#readStreaming(info, phase, query, range, chunks, onRow, chunkDone);
+      from = max + 1;
       max = await this.#maxId(info, maxQuery); // ids made while the export ran
     }
-    if (shrunk) {
+    if (chunks.shrunk) {
       this.#warn(
         `The source's transaction limits made the export read ${phase} in smaller chunks ` +
           "(transaction timeout or memory limit)",
       );
     }
     this.#progress("end", phase, done, done);
+  }
+
+  /**
+   * Reads the ids `range.from`..`range.max` one chunk at a time, each row handed to `onRow` as
+   * it arrives (`-j 1`). A chunk that hits a transaction limit is read again, halved.
+   */
+  async #readStreaming(
+    info: ServerInfo,
+    phase: string,
+    query: string,
+    range: { from: number; max: number },
+    chunks: ChunkSize,
+    onRow: (row: Neo4jRecord) => boolean,
+    chunkDone: () => void,
+  ): Promise<void> {
+    for (let from = range.from; from <= range.max;) {
+      const to = Math.min(from + chunks.size - 1, range.max);
+      try {
+        await this.#retry(`reading ${phase}`, () => this.#chunk(info, query, from, to, onRow));
+      } catch (e) {
+        if (!this.#halves(e, chunks)) throw e;
+        continue;
+      }
+      chunkDone();
+      from = to + 1;
+      chunks.size = Math.min(CHUNK_IDS, chunks.size * 2);
+    }
+  }
+
+  /**
+   * Reads the ids `range.from`..`range.max` with `jobs` chunks in flight, each read whole into
+   * memory in a transaction of its own, and hands the rows to `onRow` chunk by chunk in id
+   * order, waiting whenever `onRow` says the consumer is full.
+   */
+  async #readAhead(
+    info: ServerInfo,
+    phase: string,
+    query: string,
+    range: { from: number; max: number },
+    chunks: ChunkSize,
+    onRow: (row: Neo4jRecord) => boolean,
+    chunkDone: () => void,
+  ): Promise<void> {
+    const next = chunkRanges(range, chunks);
+    const consume = async (rows: Neo4jRecord[]) => {
+      for (const row of rows) {
+        if (!onRow(row)) await this.#room();
+        this.#throwIfCancelled();
+      }
+      chunkDone();
+    };
+    await readInOrder(
+      this.#options.jobs ?? 1,
+      next,
+      (chunk) => this.#wholeChunk(info, phase, query, chunk.from, chunk.to, chunks),
+      consume,
+      (reason) => this.cancel(reason),
+    );
+  }
+
+  /** Reads the ids `from`..`to` into memory, retried, and halved on a transaction limit. */
+  async #wholeChunk(
+    info: ServerInfo,
+    phase: string,
+    query: string,
+    from: number,
+    to: number,
+    chunks: ChunkSize,
+  ): Promise<Neo4jRecord[]> {
+    try {
+      const rows = await this.#retry(`reading ${phase}`, async () => {
+        const rows: Neo4jRecord[] = [];
+        await this.#chunk(info, query, from, to, (row) => rows.push(row) > 0);
+        return rows;
+      });
+      chunks.size = Math.min(CHUNK_IDS, chunks.size * 2);
+      return rows;
+    } catch (e) {
+      if (!this.#halves(e, chunks) || from === to) throw e;
+      const mid = from + ((to - from) >> 1);
+      const first = await this.#wholeChunk(info, phase, query, from, mid, chunks);
+      const second = await this.#wholeChunk(info, phase, query, mid + 1, to, chunks);
+      return first.concat(second);
+    }
+  }
+
+  /**
+   * As {@link #readAhead}, each chunk read and encoded in a worker thread, its lines handed to
+   * `onChunk` in id order.
+   */
+  async #readInWorkers(
+    phase: "nodes" | "relationships",
+    query: string,
+    range: { from: number; max: number },
+    chunks: ChunkSize,
+    onChunk: (chunk: EncodedChunk) => Promise<void>,
+  ): Promise<void> {
+    const next = chunkRanges(range, chunks);
+    const consume = async (parts: EncodedChunk[]) => {
+      for (const part of parts) await onChunk(part);
+    };
+    await readInOrder(
+      this.#options.jobs ?? 1,
+      next,
+      (chunk) => this.#encodedChunk(phase, query, chunk.from, chunk.to, chunks),
+      consume,
+      (reason) => this.cancel(reason),
+    );
+  }
+
+  /** Reads the ids `from`..`to` in a worker, retried, and halved on a transaction limit. */
+  async #encodedChunk(
+    phase: "nodes" | "relationships",
+    query: string,
+    from: number,
+    to: number,
+    chunks: ChunkSize,
+  ): Promise<EncodedChunk[]> {
+    try {
+      const chunk = await this.#retry(
+        `reading ${phase}`,
+        () => this.#workers!.read({ phase, query, from, to }),
+      );
+      chunks.size = Math.min(CHUNK_IDS, chunks.size * 2);
+      return [chunk];
+    } catch (e) {
+      if (!this.#halves(e, chunks) || from === to) throw e;
+      const mid = from + ((to - from) >> 1);
+      const first = await this.#encodedChunk(phase, query, from, mid, chunks);
+      return first.concat(await this.#encodedChunk(phase, query, mid + 1, to, chunks));
+    }
+  }
+
+  #startWorkers(info: ServerInfo): void {
+    this.#workers = new ChunkWorkers(this.#options.jobs ?? 1, {
+      type: "setup",
+      connection: this.#options.connection!,
+      database: info.database,
+      fetchSize: this.#options.fetchSize ?? 10_000,
+      filter: this.#options.filter,
+      params: this.#params,
+    });
+  }
+
+  /** Whether a failure is a transaction limit a smaller chunk may pass; if so, halves the size. */
+  #halves(error: unknown, chunks: ChunkSize): boolean {
+    const kind = failureKind(error);
+    if ((kind !== "timeout" && kind !== "memory") || chunks.size === 1 || this.#cancelled) {
+      return false;
+    }
+    chunks.size = Math.max(1, chunks.size >> 1);
+    chunks.shrunk = true;
+    return true;
+  }
+
+  /** Resolves when the consumer has room again, or the export is cancelled. */
+  #room(): Promise<void> {
+    if (this.#cancelled) return Promise.resolve();
+    return new Promise<void>((wake) => this.#wake.add(wake));
   }
 
   /** Reads the ids `from`..`to` in a read transaction of their own. */
@@ -454,13 +810,16 @@ class ExportPump {
       // An explicit read transaction, rolled back on any failure: a cancelled auto-commit
       // result can leave its pooled connection answering the next query with a DISCARD error.
       const tx = await session.beginTransaction();
+      const params = { ...this.#params, from: neo4j.int(from), to: neo4j.int(to) };
+      let reader: ResultReader | undefined;
       try {
         this.#throwIfCancelled();
-        const result = tx.run(query, { from: neo4j.int(from), to: neo4j.int(to) });
-        this.#reader = new ResultReader(result, onRow);
-        await this.#reader.done;
+        reader = new ResultReader(tx.run(query, params), onRow);
+        this.#readers.add(reader);
+        await reader.done;
         await tx.commit();
       } finally {
+        if (reader) this.#readers.delete(reader);
         if (tx.isOpen()) await tx.rollback().catch(() => {});
       }
     });
@@ -541,29 +900,4 @@ class ExportPump {
   #throwIfCancelled(): void {
     if (this.#cancelled) throw this.#cancelled.reason;
   }
-}
-
-function toNode(row: Neo4jRecord): NodeRecord {
-  return {
-    kind: "node",
-    id: toNumber(row.get(0)),
-    labels: row.get(1) as string[],
-    props: row.get(2) as Properties,
-  };
-}
-
-function toRelationship(row: Neo4jRecord): RelationshipRecord {
-  return {
-    kind: "rel",
-    type: row.get(1) as string,
-    start: toNumber(row.get(2)),
-    end: toNumber(row.get(3)),
-    props: row.get(4) as Properties,
-  };
-}
-
-async function counts(tx: Transaction): Promise<{ nodes: number; relationships: number }> {
-  const n = await tx.run("MATCH (n) RETURN count(n) AS c");
-  const r = await tx.run("MATCH ()-[r]->() RETURN count(r) AS c");
-  return { nodes: toNumber(n.records[0].get("c")), relationships: toNumber(r.records[0].get("c")) };
 }

@@ -66,4 +66,47 @@ export class IdSet {
     const bit = id - key * PAGE_SIZE;
     return (page[bit >>> 5] & (1 << (bit & 31))) !== 0;
   }
+
+  /**
+   * The set's pages, to send it to another thread (a structured clone copies them; 8 KiB per
+   * 64Ki-id window that holds any id).
+   *
+   * @returns Each window's number and bits.
+   *
+   * @example Copy a set through its pages
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { IdSet } from "./id_set.ts";
+   * const set = new IdSet();
+   * set.add(3);
+   * set.add(100_000);
+   * const copy = IdSet.fromPages(structuredClone(set.pages()));
+   * assert.ok(copy.has(3) && copy.has(100_000) && !copy.has(4));
+   * assert.equal(copy.size, 2);
+   * ```
+   */
+  pages(): [number, Uint32Array][] {
+    return [...this.#pages];
+  }
+
+  /**
+   * A set made from the {@link IdSet.pages} of another.
+   *
+   * @param pages What `pages()` returned, possibly cloned.
+   * @returns A set with the same ids.
+   */
+  static fromPages(pages: [number, Uint32Array][]): IdSet {
+    const set = new IdSet();
+    for (const [key, page] of pages) {
+      set.#pages.set(key, page);
+      for (const word of page) set.#size += bitCount(word);
+    }
+    return set;
+  }
+}
+
+function bitCount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }

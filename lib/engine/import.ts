@@ -34,9 +34,13 @@ import {
 } from "./journal.ts";
 import { type RetryInfo, withRetries } from "./retry.ts";
 import type { ResumePoint } from "./batch_writer.ts";
+import { decideByIds } from "./parallel_resolve.ts";
+import { committedLines } from "./parallel_lines.ts";
+import { cleanFirst, type CleanSummary, type TargetContents } from "./clean.ts";
 
 export { type PartialImport, type PartialImportError, partialImportOf } from "./partial_import.ts";
 export type { SkippedSchema } from "./schema_writer.ts";
+export type { CleanSummary, TargetContents } from "./clean.ts";
 
 /** Options of {@link importRecords} and {@link importBackup}. */
 export interface ImportOptions {
@@ -44,6 +48,12 @@ export interface ImportOptions {
   database?: string;
   /** Nodes or relationships per write transaction (default 5,000). */
   batchSize?: number;
+  /**
+   * Write transactions in flight at once (`--jobs`, default 1): node batches, then relationship
+   * batches, in up to this many sessions. Exact and resumable with any value (see
+   * docs/RELIABILITY.md); a deadlock between concurrent batches is retried.
+   */
+  jobs?: number;
   /** Import even when the target already holds data, without asking. */
   allowNonEmpty?: boolean;
   /** Asked when the target holds data and `allowNonEmpty` is not set; resolve true to go on. */
@@ -76,12 +86,28 @@ export interface ImportOptions {
   /** Continue the interrupted import that `state` describes, instead of starting one. */
   resume?: boolean;
   /**
+   * What of the backup the records keep, when they were filtered (e.g. the JSON of the
+   * `RecordFilter`): recorded in the state file, and a `resume` with another one is refused,
+   * since the journal's positions count the kept records.
+   */
+  selection?: string;
+  /**
    * Milliseconds to keep retrying a batch through lost connections, a restarting server or
    * transient errors (default 180,000).
    */
   retryFor?: number;
   /** Called before each retry: what failed and when it is tried again. */
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * Empty the target first (`--clean`): relationships and nodes in batches, then constraints
+   * and indexes (lookup indexes stay). Deletes only with `allowClean` or when `confirmClean`
+   * resolves true; refused (`RefusedError`) otherwise. Not with `resume`.
+   */
+  clean?: boolean;
+  /** Empty the target for `clean` without asking (`--yes`). */
+  allowClean?: boolean;
+  /** Asked before `clean` deletes anything, with what the target holds; resolve true to go on. */
+  confirmClean?: (contents: TargetContents) => Promise<boolean>;
 }
 
 /** What an import did. */
@@ -112,6 +138,10 @@ export interface ImportSummary {
   batchesReduced?: string;
   /** True when this import continued an interrupted one (`resume`). */
   resumed: boolean;
+  /** Batches the target rolled back as deadlocks and that were written again (`jobs` > 1). */
+  deadlocks?: number;
+  /** What `clean` deleted and dropped before the import, when it was asked for. */
+  cleaned?: CleanSummary;
   /** Wall-clock seconds. */
   seconds: number;
 }
@@ -171,6 +201,7 @@ export async function importRecords(
       journal: start.journal,
       counts: start.counts,
       retry,
+      parallel: (options.jobs ?? 1) > 1,
     });
     const session = driver.session({ database: target.database, defaultAccessMode: "WRITE" });
     try {
@@ -181,6 +212,8 @@ export async function importRecords(
         target,
         ...done,
         resumed: start.resume !== undefined,
+        ...(exact.deadlocks ? { deadlocks: exact.deadlocks } : {}),
+        ...(start.cleaned ? { cleaned: start.cleaned } : {}),
         seconds: (performance.now() - started) / 1000,
       };
     } catch (e) {
@@ -234,6 +267,8 @@ interface Start {
   resume?: ResumePoint;
   /** Schema items a resumed import had created already. */
   schemaDone: Set<string>;
+  /** What `clean` deleted first. */
+  cleaned?: CleanSummary;
 }
 
 /** Reads the target's identity: store id, creation date, database. */
@@ -263,9 +298,14 @@ async function startJournal(
     retry: { retryFor: options.retryFor, onRetry: options.onRetry, signal: options.signal },
   });
   const { state: path } = options;
+  if (options.resume && options.clean) {
+    throw new UsageError(
+      "Cannot --clean and --resume at once: --resume continues into the target as it is",
+    );
+  }
   if (options.resume) {
     if (!path) throw new UsageError("Cannot resume without the import's state file");
-    return await resume(reader, path, await identify(driver, target), header);
+    return await resume(reader, path, await identify(driver, target), header, options.selection);
   }
   if (path) {
     const existing = await readJournal(path);
@@ -278,12 +318,14 @@ async function startJournal(
       );
     }
   }
+  // After the state file's check: a refused import must not have emptied the target.
+  const cleaned = options.clean ? await cleanFirst(driver, target.database, options) : undefined;
   await ensureEmpty(driver, target, options);
   const counts = await reader.readCounts();
   const journal = path
-    ? await Journal.create(path, header, await identify(driver, target), counts)
+    ? await Journal.create(path, header, await identify(driver, target), counts, options.selection)
     : undefined;
-  return { journal, counts, schemaDone: new Set() };
+  return { journal, counts, schemaDone: new Set(), ...(cleaned ? { cleaned } : {}) };
 }
 
 async function resume(
@@ -291,6 +333,7 @@ async function resume(
   path: string,
   identity: TargetIdentity,
   header: HeaderRecord,
+  selection: string | undefined,
 ): Promise<Start> {
   const state = await readJournal(path);
   if (!state) {
@@ -305,6 +348,13 @@ async function resume(
         `, this one ${header.created}); resume with the backup it names`,
     );
   }
+  if ((state.selection ?? "") !== (selection ?? "")) {
+    throw new RefusedError(
+      `Cannot resume: the interrupted import ${
+        state.selection === undefined ? "had no filter" : "was filtered differently"
+      } (state file '${path}'); resume with the same filter flags as the import it continues`,
+    );
+  }
   if (state.target.id !== identity.id || state.target.creationDate !== identity.creationDate) {
     throw new RefusedError(
       `Cannot resume: the state file '${path}' belongs to another database (store ${state.target.id} ` +
@@ -313,19 +363,22 @@ async function resume(
   }
   const journal = await Journal.reopen(path, state);
   const counts = await reader.readCounts();
-  if (state.pending) {
-    if (resolvePending(state.pending, counts)) {
-      state.committed.push(state.pending);
-      await journal.committed(state.pending.seq);
-    } else await journal.rolledBack(state.pending.seq);
+  for (const batch of state.unresolved) {
+    // One at a time, the counts decide; in parallel (the batch has its first line), its ids.
+    const committed = batch.first === undefined
+      ? resolvePending(batch, counts)
+      : decideByIds(batch, await reader.countIds(batch));
+    if (committed) {
+      if (batch.phase === "relationships") delete batch.ids;
+      state.committed.push(batch);
+      await journal.committed(batch.seq);
+    } else await journal.rolledBack(batch.seq);
   }
-  const last = state.committed.at(-1);
-  const expected = last
-    ? {
-      nodes: last.before.nodes + (last.phase === "nodes" ? last.size : 0),
-      relationships: last.before.relationships + (last.phase === "relationships" ? last.size : 0),
-    }
-    : state.counts;
+  const expected = { ...state.counts };
+  for (const b of state.committed) {
+    if (b.phase === "nodes") expected.nodes += b.size;
+    else expected.relationships += b.size;
+  }
   if (expected.nodes !== counts.nodes || expected.relationships !== counts.relationships) {
     throw new RefusedError(
       `Cannot resume: the target holds ${counts.nodes} nodes and ${counts.relationships} ` +
@@ -347,7 +400,7 @@ async function resume(
   return {
     journal,
     counts,
-    resume: { line: last?.line ?? 0, nodes, relationships, ids },
+    resume: { ...committedLines(state.committed), nodes, relationships, ids },
     schemaDone: new Set([...state.schema, ...existing]),
   };
 }
@@ -370,6 +423,7 @@ async function write(
     onProgress: options.onProgress,
     onWarning: options.onWarning,
     resume: start.resume,
+    jobs: options.jobs ?? 1,
   });
   const schema = new SchemaWriter(session, {
     target,

@@ -12,8 +12,11 @@
  *
  * A batch whose COMMIT outcome is unknown (the connection dropped during COMMIT, the client was
  * killed) is resolved exactly from the target's node and relationship counts, which Neo4j keeps
- * in its count store (O(1)): before + batch size means committed, before means not. This
- * assumes that nothing else writes to the target while the import runs.
+ * in its count store (O(1)): before + batch size means committed, before means not. Batches of
+ * a parallel import (`jobs` > 1) also record their first line and, for relationships, the
+ * created ids: several may be unresolved at once, and each is decided by whether its ids exist
+ * (see parallel_resolve.ts). This assumes that nothing else writes to the target while the
+ * import runs.
  *
  * @module
  */
@@ -46,11 +49,22 @@ export interface JournalBatch {
   phase: "nodes" | "relationships";
   /** The number (1-based) of the last backup record it covers. */
   line: number;
+  /**
+   * The number of the first backup record it covers: written for batches of a parallel import
+   * (`jobs` > 1), which may commit out of order. A batch without it was written one at a time,
+   * after every batch before it had committed, so every record up to its `line` is committed
+   * once it is.
+   */
+  first?: number;
   /** How many nodes or relationships it creates. */
   size: number;
   /** The target's counts before it. */
   before: Counts;
-  /** Node batches: source id, target id, source id, target id, ... */
+  /**
+   * Node batches: source id, target id, source id, target id, ...; relationship batches of a
+   * parallel import: the target ids of the relationships created (read back only while the
+   * batch's outcome is unknown).
+   */
   ids?: number[];
 }
 
@@ -62,16 +76,32 @@ export interface JournalState {
   target: TargetIdentity;
   /** The batches known to be committed, in order. */
   committed: JournalBatch[];
-  /** The last batch, when its COMMIT outcome was not recorded. */
+  /** The last batch, when its COMMIT outcome was not recorded (and it is the only one). */
   pending?: JournalBatch;
+  /**
+   * Every batch whose COMMIT outcome was not recorded, in order: at most one for an import
+   * written one batch at a time, up to `jobs` for a parallel one.
+   */
+  unresolved: JournalBatch[];
+  /** The highest batch number recorded, whatever its outcome. */
+  lastSeq: number;
   /** Schema items created after the data. */
   schema: string[];
   /** The target's counts when the import started (zero, unless it was not empty). */
   counts: Counts;
+  /** What of the backup the import keeps (its filter, canonical), when it filters. */
+  selection?: string;
 }
 
 type Line =
-  | { kind: "start"; version: 1; header: HeaderRecord; target: TargetIdentity; counts: Counts }
+  | {
+    kind: "start";
+    version: 1;
+    header: HeaderRecord;
+    target: TargetIdentity;
+    counts: Counts;
+    selection?: string;
+  }
   | ({ kind: "batch" } & JournalBatch)
   | { kind: "committed"; seq: number }
   | { kind: "rolled-back"; seq: number }
@@ -106,6 +136,8 @@ export class Journal {
   #file: AppendFile;
   #seq: number;
   #began: boolean;
+  /** Appends in the order they were asked for: batches in flight together write concurrently. */
+  #queue: Promise<void> = Promise.resolve();
 
   private constructor(path: string, file: AppendFile, seq: number) {
     this.path = path;
@@ -126,6 +158,7 @@ export class Journal {
    * @param header The backup's header.
    * @param target The target's identity.
    * @param counts The target's counts before the import.
+   * @param selection The import's filter, canonical, when it filters: a resume must use the same.
    * @returns The open journal.
    */
   static async create(
@@ -133,6 +166,7 @@ export class Journal {
     header: HeaderRecord,
     target: TargetIdentity,
     counts: Counts,
+    selection?: string,
   ): Promise<Journal> {
     if (await pathKind(path) !== "missing") {
       throw new RefusedError(
@@ -142,7 +176,8 @@ export class Journal {
     }
     const file = await openAppend(path);
     const journal = new Journal(path, file, 0);
-    await journal.#write({ kind: "start", version: 1, header, target, counts }, true);
+    const start = { kind: "start", version: 1, header, target, counts } as const;
+    await journal.#write(selection === undefined ? start : { ...start, selection }, true);
     return journal;
   }
 
@@ -154,8 +189,7 @@ export class Journal {
    * @returns The open journal, numbering on from the last batch.
    */
   static async reopen(path: string, state: JournalState): Promise<Journal> {
-    const last = state.pending?.seq ?? state.committed.at(-1)?.seq ?? 0;
-    return new Journal(path, await openAppend(path), last);
+    return new Journal(path, await openAppend(path), state.lastSeq);
   }
 
   /** The sequence number the next batch gets. */
@@ -203,17 +237,22 @@ export class Journal {
 
   /** Closes the file, keeping it (the import did not complete). */
   async close(): Promise<void> {
+    await this.#queue.catch(() => {});
     await this.#file.close();
   }
 
   /** Closes and removes the file: the import completed. */
   async remove(): Promise<void> {
+    await this.#queue.catch(() => {});
     await this.#file.close();
     await removeFile(this.path);
   }
 
-  async #write(line: Line, sync: boolean): Promise<void> {
-    await this.#file.append(JSON.stringify(line) + "\n", sync);
+  #write(line: Line, sync: boolean): Promise<void> {
+    const text = JSON.stringify(line) + "\n";
+    const done = this.#queue.then(() => this.#file.append(text, sync));
+    this.#queue = done.catch(() => {});
+    return done;
   }
 }
 
@@ -248,8 +287,11 @@ export async function readJournal(path: string): Promise<JournalState | undefine
         header: line.header,
         target: line.target,
         committed: [],
+        unresolved: [],
+        lastSeq: 0,
         schema: [],
         counts: line.counts,
+        ...(line.selection === undefined ? {} : { selection: line.selection }),
       };
       continue;
     }
@@ -258,11 +300,16 @@ export async function readJournal(path: string): Promise<JournalState | undefine
         const { kind: _, ...batch } = line;
         batches.set(batch.seq, batch);
         order.push(batch.seq);
+        state!.lastSeq = Math.max(state!.lastSeq, batch.seq);
         break;
       }
-      case "committed":
+      case "committed": {
         outcome.set(line.seq, true);
+        // A committed relationship batch's ids are never needed again: not kept in memory.
+        const batch = batches.get(line.seq);
+        if (batch?.phase === "relationships") delete batch.ids;
         break;
+      }
       case "rolled-back":
         outcome.set(line.seq, false);
         break;
@@ -278,13 +325,16 @@ export async function readJournal(path: string): Promise<JournalState | undefine
     const batch = batches.get(seq)!;
     const done = outcome.get(seq);
     if (done === true) state.committed.push(batch);
-    else if (done === undefined) state.pending = batch;
+    else if (done === undefined) state.unresolved.push(batch);
   }
-  if (state.pending && state.pending.seq !== order.at(-1)) {
+  // One at a time, only the last batch can lack an outcome; in parallel, batches that say so.
+  const stray = state.unresolved.find((b) => b.first === undefined && b.seq !== order.at(-1));
+  if (stray) {
     throw new FormatError(
-      `The import state file '${path}' is inconsistent: batch ${state.pending.seq} has no outcome`,
+      `The import state file '${path}' is inconsistent: batch ${stray.seq} has no outcome`,
     );
   }
+  if (state.unresolved.length === 1) state.pending = state.unresolved[0];
   return state;
 }
 

@@ -117,3 +117,109 @@ test("an unresolved batch is decided by the counts; counts that fit neither are 
   assert.throws(() => resolvePending(batch, { nodes: 5, relationships: 8 }), RefusedError);
   assert.throws(() => resolvePending(batch, { nodes: 6, relationships: 10 }), RefusedError);
 });
+
+test(
+  "a journal keeps the import's filter, and one without a filter reads back without one",
+  withDir(async (dir) => {
+    const counts = { nodes: 0, relationships: 0 };
+    const filtered = await Journal.create(
+      join(dir, "a"),
+      HEADER,
+      TARGET,
+      counts,
+      '{"labels":["A"]}',
+    );
+    await filtered.close();
+    assert.equal((await readJournal(join(dir, "a")))?.selection, '{"labels":["A"]}');
+    const plain = await Journal.create(join(dir, "b"), HEADER, TARGET, counts);
+    await plain.close();
+    const state = await readJournal(join(dir, "b"));
+    assert.ok(state);
+    assert.equal("selection" in state, false);
+  }),
+);
+
+test(
+  "a journal of parallel batches reads back every unresolved one, without committed relationship ids",
+  withDir(async (dir) => {
+    const path = join(dir, "state");
+    const journal = await Journal.create(path, HEADER, TARGET, { nodes: 0, relationships: 0 });
+    const before = { nodes: 0, relationships: 0 };
+    // Begun together, as batches in flight at once are: the lines stay whole and in order.
+    await Promise.all([
+      journal.begin({
+        seq: 1,
+        phase: "nodes",
+        first: 2,
+        line: 3,
+        size: 2,
+        before,
+        ids: [0, 10, 1, 11],
+      }),
+      journal.begin({
+        seq: 2,
+        phase: "nodes",
+        first: 4,
+        line: 5,
+        size: 2,
+        before,
+        ids: [2, 12, 3, 13],
+      }),
+    ]);
+    await journal.committed(2);
+    await journal.begin({
+      seq: 3,
+      phase: "relationships",
+      first: 6,
+      line: 6,
+      size: 1,
+      before,
+      ids: [7],
+    });
+    await journal.committed(3);
+    await journal.begin({
+      seq: 4,
+      phase: "relationships",
+      first: 7,
+      line: 7,
+      size: 1,
+      before,
+      ids: [8],
+    });
+    await journal.begin({
+      seq: 5,
+      phase: "relationships",
+      first: 8,
+      line: 8,
+      size: 1,
+      before,
+      ids: [9],
+    });
+    await journal.rolledBack(5);
+    await journal.close();
+    const state = await readJournal(path);
+    assert.ok(state);
+    assert.deepEqual(state.committed.map((b) => b.seq), [2, 3]);
+    assert.equal(state.committed[1].ids, undefined, "a committed relationship batch keeps its ids");
+    assert.deepEqual(state.unresolved.map((b) => b.seq), [1, 4]);
+    assert.deepEqual(state.unresolved[1].ids, [8]);
+    assert.equal(state.pending, undefined);
+    assert.equal(state.lastSeq, 5);
+    const reopened = await Journal.reopen(path, state);
+    assert.equal(reopened.nextSeq(), 6, "a rolled-back last batch's number is not given again");
+    await reopened.close();
+  }),
+);
+
+test(
+  "a journal written one batch at a time with an unresolved batch before the last is refused",
+  withDir(async (dir) => {
+    const path = join(dir, "state");
+    const journal = await Journal.create(path, HEADER, TARGET, { nodes: 0, relationships: 0 });
+    const before = { nodes: 0, relationships: 0 };
+    await journal.begin({ seq: 1, phase: "nodes", line: 3, size: 2, before, ids: [0, 10, 1, 11] });
+    await journal.begin({ seq: 2, phase: "nodes", line: 5, size: 2, before, ids: [2, 12, 3, 13] });
+    await journal.close();
+    await assert.rejects(readJournal(path), FormatError);
+  }),
+);

@@ -6,10 +6,18 @@
 
 /**
  * The phases of an export or an import, in the order they run. Export: `schema` (read),
- * `nodes`, `relationships`. Import: `nodes`, `relationships`, `schema` (items created),
- * `indexes` (population of the created indexes).
+ * `nodes`, `relationships`. Import: with `--clean` first `delete relationships`,
+ * `delete nodes` and `drop schema` (emptying the target), then `nodes`, `relationships`,
+ * `schema` (items created), `indexes` (population of the created indexes).
  */
-export type ProgressPhase = "schema" | "nodes" | "relationships" | "indexes";
+export type ProgressPhase =
+  | "schema"
+  | "nodes"
+  | "relationships"
+  | "indexes"
+  | "delete relationships"
+  | "delete nodes"
+  | "drop schema";
 
 /**
  * How far an export or import has come in one phase. Every phase that runs reports exactly one

@@ -31,6 +31,115 @@ export interface SkippedSchema {
   partial?: boolean;
 }
 
+/**
+ * What an import does with one schema item on its target, decided before anything runs: the
+ * same decision for {@link SchemaWriter.apply} and for a dry run.
+ */
+export interface SchemaItemPlan {
+  /** The index or constraint name. */
+  name: string;
+  /** The item in words, e.g. `RANGE index 'by_name' on :\`Person\``. */
+  item: string;
+  /**
+   * `create`: created as it is; `change`: created without some parts (`reason` says which);
+   * `skip`: not created (`reason` says why); `exists`: a lookup index the target has already
+   * under this name.
+   */
+  action: "create" | "change" | "skip" | "exists";
+  /** Why the item is changed or skipped. */
+  reason?: string;
+  /** The statement that creates it (`create` and `change`). */
+  statement?: string;
+  /** The target's lookup index of the same entity that is dropped first, when it has another name. */
+  replaces?: string;
+}
+
+/**
+ * Plans one schema item for a target, without touching it. A server may still refuse a
+ * planned statement when it runs (the writer then skips the item and says why).
+ *
+ * @param record The schema record from the backup.
+ * @param target The target server.
+ * @param header The backup's header (its source version matters for 4.4 index types).
+ * @param lookups The target's lookup indexes, name by entity (`NODE`, `RELATIONSHIP`).
+ * @returns The plan.
+ *
+ * @example Plan a constraint Community cannot hold
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planSchemaItem } from "./schema_writer.ts";
+ * const target = { version: "5.26.0", edition: "community", database: "neo4j", major: 5, minor: 26 };
+ * const header = { kind: "header", format: "neo4j-backup", version: 1, tool: "t",
+ *   created: "2026-01-01T00:00:00.000Z",
+ *   source: { version: "5.26.0", edition: "enterprise", database: "neo4j" } } as const;
+ * const plan = planSchemaItem({ kind: "constraint", name: "k", type: "NODE_KEY", entity: "NODE",
+ *   labelsOrTypes: ["Person"], properties: ["id"], config: {} }, target, header, new Map());
+ * assert.equal(plan.action, "skip");
+ * ```
+ */
+export function planSchemaItem(
+  record: SchemaRecord,
+  target: ServerInfo,
+  header: HeaderRecord,
+  lookups: ReadonlyMap<string, string>,
+): SchemaItemPlan {
+  const base = { name: record.name, item: describeSchema(record) };
+  const lookup = record.kind === "index" && record.type === "LOOKUP";
+  const existing = lookup ? lookups.get(record.entity) : undefined;
+  if (existing === record.name) return { ...base, action: "exists" };
+  const plan = planSchema(record, target, header.source?.version);
+  if ("skip" in plan) return { ...base, action: "skip", reason: plan.skip };
+  const replaces = existing !== undefined ? { replaces: existing } : {};
+  if (!plan.dropped) return { ...base, action: "create", statement: plan.statement, ...replaces };
+  const reason = `Neo4j ${target.version} cannot hold ${plan.dropped.join(", ")}`;
+  return { ...base, action: "change", reason, statement: plan.statement, ...replaces };
+}
+
+/**
+ * Orders schema items as {@link SchemaWriter.apply} creates them: lookup indexes first.
+ *
+ * @param schema The backup's schema records.
+ * @returns The same records, lookup indexes first.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { SchemaRecord } from "../format/records.ts";
+ * import { schemaOrder } from "./schema_writer.ts";
+ * const range: SchemaRecord = { kind: "index", name: "r", type: "RANGE", entity: "NODE",
+ *   labelsOrTypes: ["A"], properties: ["x"], config: {} };
+ * const lookup: SchemaRecord = { kind: "index", name: "l", type: "LOOKUP", entity: "NODE",
+ *   labelsOrTypes: [], properties: [], config: {} };
+ * assert.deepEqual(schemaOrder([range, lookup]).map((r) => r.name), ["l", "r"]);
+ * ```
+ */
+export function schemaOrder(schema: readonly SchemaRecord[]): SchemaRecord[] {
+  return [...schema.filter(isLookup), ...schema.filter((r) => !isLookup(r))];
+}
+
+function isLookup(record: SchemaRecord): boolean {
+  return record.kind === "index" && record.type === "LOOKUP";
+}
+
+/**
+ * Reads the target's lookup indexes: name by entity type.
+ *
+ * @param session A session on the target database.
+ * @returns E.g. `Map { "NODE" => "index_343aff4e" }`.
+ *
+ * @example
+ * ```ts ignore
+ * const lookups = await lookupIndexes(session);
+ * console.log(lookups.get("NODE"));
+ * ```
+ */
+export async function lookupIndexes(session: Session): Promise<Map<string, string>> {
+  const result = await session.run(
+    "SHOW INDEXES YIELD name, type, entityType WHERE type = 'LOOKUP' RETURN name, entityType",
+  );
+  return new Map(result.records.map((r) => [String(r.get("entityType")), String(r.get("name"))]));
+}
+
 /** What a {@link SchemaWriter} needs besides its session. */
 export interface SchemaWriterOptions {
   /** The target server. */
@@ -104,11 +213,9 @@ export class SchemaWriter {
   async apply(schema: SchemaRecord[]): Promise<void> {
     if (schema.length === 0) return;
     const phase = new PhaseProgress("schema", schema.length, this.#options.onProgress);
-    const lookups = await this.#existingLookups();
-    const isLookup = (r: SchemaRecord) => r.kind === "index" && r.type === "LOOKUP";
-    const ordered = [...schema.filter(isLookup), ...schema.filter((r) => !isLookup(r))];
+    const lookups = await lookupIndexes(this.#session);
     let replaced = false;
-    for (const record of ordered) {
+    for (const record of schemaOrder(schema)) {
       throwIfAborted(this.#options.signal);
       if (this.#options.done?.has(record.name)) {
         this.created++;
@@ -120,17 +227,19 @@ export class SchemaWriter {
         replaced = false;
         await this.#awaitIndexes();
       }
+      const plan = planSchemaItem(record, this.#options.target, this.#options.header, lookups);
+      if (plan.action === "exists") {
+        this.created++;
+        phase.advance(this.created);
+        continue;
+      }
       if (isLookup(record)) {
-        const existing = lookups.get(record.entity);
-        if (existing === record.name) {
-          this.created++;
-          phase.advance(this.created);
-          continue;
+        if (plan.replaces !== undefined) {
+          await this.#run(`DROP INDEX ${quote(plan.replaces)}`, record);
         }
-        if (existing !== undefined) await this.#run(`DROP INDEX ${quote(existing)}`, record);
         replaced = true;
       }
-      if (await this.#create(record)) {
+      if (await this.#create(record, plan)) {
         await this.#options.onCreated?.(record.name);
         phase.advance(this.created);
       }
@@ -143,22 +252,23 @@ export class SchemaWriter {
   }
 
   /** Plans and runs one item; returns whether it now exists on the target. */
-  async #create(record: SchemaRecord): Promise<boolean> {
-    const { target, header, onWarning } = this.#options;
-    const plan = planSchema(record, target, header.source?.version);
-    const reason = "skip" in plan ? plan.skip : await this.#run(plan.statement, record);
+  async #create(record: SchemaRecord, plan: SchemaItemPlan): Promise<boolean> {
+    const { onWarning } = this.#options;
+    const reason = plan.statement === undefined
+      ? plan.reason
+      : await this.#run(plan.statement, record);
     if (reason !== undefined) {
       this.skipped.push({ name: record.name, reason });
-      onWarning?.(`Skipped ${describeSchema(record)}: ${reason}`);
+      onWarning?.(`Skipped ${plan.item}: ${reason}`);
       return false;
     }
     this.created++;
     // Constraints populate their index as they are created; indexes populate afterwards.
     if (record.kind === "index") this.#populating++;
-    if ("dropped" in plan && plan.dropped) {
-      const partial = `Neo4j ${target.version} cannot hold ${plan.dropped.join(", ")}`;
+    if (plan.action === "change") {
+      const partial = plan.reason!;
       this.createdWithChanges.push({ name: record.name, reason: partial, partial: true });
-      onWarning?.(`Created ${describeSchema(record)} without some options: ${partial}`);
+      onWarning?.(`Created ${plan.item} without some options: ${partial}`);
     }
     return true;
   }
@@ -199,14 +309,5 @@ export class SchemaWriter {
   async #awaitIndexes(): Promise<void> {
     const t = BigInt(this.#options.indexTimeoutSeconds);
     await abortable(this.#session.run("CALL db.awaitIndexes($t)", { t }), this.#options.signal);
-  }
-
-  async #existingLookups(): Promise<Map<string, string>> {
-    const result = await this.#session.run(
-      "SHOW INDEXES YIELD name, type, entityType WHERE type = 'LOOKUP' RETURN name, entityType",
-    );
-    return new Map(
-      result.records.map((r) => [String(r.get("entityType")), String(r.get("name"))]),
-    );
   }
 }

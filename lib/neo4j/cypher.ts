@@ -72,14 +72,15 @@ export type LiteralValue =
  * import assert from "node:assert/strict";
  * import { literal } from "./cypher.ts";
  * assert.equal(literal({ "vector.dimensions": 3n, "vector.similarity_function": "cosine" }), "{`vector.dimensions`: 3, `vector.similarity_function`: 'cosine'}");
- * assert.equal(literal([1, -0.5]), "[1.0, -0.5]");
+ * assert.equal(literal([1, -0.5, -0]), "[1.0, -0.5, -0.0]");
+ * assert.equal(literal("it's\\\n"), "'it\\'s\\\\\\u000A'");
  * ```
  */
 export function literal(value: LiteralValue): string {
   if (value === null) return "null";
   switch (typeof value) {
     case "string":
-      return "'" + value.replaceAll("\\", "\\\\").replaceAll("'", "\\'") + "'";
+      return "'" + value.replace(STRING_ESCAPES, escapeChar) + "'";
     case "bigint":
       return value.toString();
     case "boolean":
@@ -92,8 +93,21 @@ export function literal(value: LiteralValue): string {
   return "{" + entries.map(([k, v]) => `${quote(k)}: ${literal(v)}`).join(", ") + "}";
 }
 
+/**
+ * What a string literal escapes: the backslash and the quote, and every control or line-breaking
+ * character, so that a statement holding any string stays on one line of a script.
+ */
+// deno-lint-ignore no-control-regex
+const STRING_ESCAPES = /[\\'\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+function escapeChar(c: string): string {
+  if (c === "\\" || c === "'") return "\\" + c;
+  return "\\u" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+}
+
 function floatLiteral(v: number): string {
   if (Number.isNaN(v)) return "0.0/0.0";
+  if (Object.is(v, -0)) return "-0.0";
   if (v === Infinity) return "1.0/0.0";
   if (v === -Infinity) return "-1.0/0.0";
   const s = String(v);

@@ -1,0 +1,417 @@
+/**
+ * The JSON summaries for scripts (`--json`, `--summary FILE`): one document per successful run,
+ * the same common fields for every command, then the command's own. `--json` prints it on
+ * stdout when stdout carries no data; `--summary FILE` writes it to a file (atomically). A
+ * failed run writes no document: its error line on stderr and its exit code say what failed.
+ * docs/CLI.md describes every field.
+ *
+ * @module
+ */
+
+import { UsageError } from "../errors.ts";
+import type { ImportSummary } from "../engine/import.ts";
+import type { FooterRecord, HeaderRecord } from "../format/records.ts";
+import { writeFileAtomically } from "../runtime/files.ts";
+import { writeStdout } from "../runtime/stdio.ts";
+import { helpHint, type OptionTable, type ParsedFlags } from "./flags.ts";
+import type { ListDocument } from "./list_command.ts";
+
+/** The fields every document has. */
+export interface CommonSummary {
+  /** The command: `"export"`, `"import"`, `"verify"`, `"list"`, `"convert"`. */
+  command: string;
+  /** Always `true`: a failed run writes no document. `false` only for a refused `import --dry-run`. */
+  ok: boolean;
+  /** Wall-clock seconds of the run. */
+  seconds: number;
+  /** Each warning printed on stderr, once, in order (retry notices are not warnings). */
+  warnings: string[];
+}
+
+/** A schema item with what happened to it, or would. */
+export interface SchemaNote {
+  /** The index or constraint name. */
+  name: string;
+  /** Why it was skipped or changed. */
+  reason: string;
+}
+
+/** What `--clean` deleted and dropped (or, in a dry run, would). */
+export interface CleanNote {
+  nodes: number;
+  relationships: number;
+  /** Constraint names. */
+  constraints: string[];
+  /** Index names (lookup indexes are kept, never listed). */
+  indexes: string[];
+}
+
+/** `export --json`. */
+export interface ExportSummaryDocument extends CommonSummary {
+  command: "export";
+  /** The database exported. */
+  database: string;
+  /** The file written, or `"-"` for stdout. */
+  output: string;
+  /** Whether the backup is gzip-compressed. */
+  compressed: boolean;
+  nodes: number;
+  relationships: number;
+  /** Schema items (indexes and constraints) written. */
+  schema: number;
+  /** Bytes written. */
+  bytes: number;
+}
+
+/** `import --json` (without `--dry-run`). */
+export interface ImportSummaryDocument extends CommonSummary {
+  command: "import";
+  dryRun: false;
+  /** The input as named on the command line, `"-"` for stdin. */
+  input: string;
+  /** The target database. */
+  database: string;
+  /** Nodes created. */
+  nodes: number;
+  /** Relationships created. */
+  relationships: number;
+  /** Schema items that exist on the target after the import (with changes included). */
+  schemaCreated: number;
+  /** Items created without some parts, each with what was left out. */
+  createdWithChanges: SchemaNote[];
+  /** Items not created, each with why. */
+  skipped: SchemaNote[];
+  /** Bytes read; `null` for a Python folder. */
+  bytes: number | null;
+  /** Whether the import continued an interrupted one (`--resume`). */
+  resumed: boolean;
+  /** Why batches were made smaller than `--batch-size`, or `null`. */
+  batchesReduced: string | null;
+  /** What `--clean` deleted first, or `null` without `--clean`. */
+  clean: CleanNote | null;
+}
+
+/** One schema item of a dry run. */
+export interface PlannedSchemaItem {
+  name: string;
+  /** E.g. ``RANGE index 'by_name' on :`Person` ``. */
+  item: string;
+  /** `create`, `change` (created with changes), `skip`, or `exists` (a lookup index the target has). */
+  action: "create" | "change" | "skip" | "exists";
+  /** Why it is changed or skipped; `null` otherwise. */
+  reason: string | null;
+}
+
+/** `import --dry-run --json`. */
+export interface ImportPlanDocument extends CommonSummary {
+  command: "import";
+  dryRun: true;
+  input: string;
+  database: string;
+  /** Node records in the backup. */
+  nodes: number;
+  /** Relationship records in the backup. */
+  relationships: number;
+  /** Bytes read; `null` for a Python folder. */
+  bytes: number | null;
+  /** The backup's header, as in docs/FORMAT.md. */
+  header: HeaderRecord;
+  /** The target server and what it holds now. */
+  target: {
+    version: string;
+    edition: string;
+    database: string;
+    nodes: number;
+    relationships: number;
+    constraints: string[];
+    indexes: string[];
+    /** No nodes and no relationships. */
+    empty: boolean;
+  };
+  /** The schema items in the order the import creates them. */
+  schema: PlannedSchemaItem[];
+  /** The write transactions: rows per batch at most, and how many batches at least. */
+  batches: { batchSize: number; nodes: number; relationships: number };
+  /** What `--clean` would delete and drop first, or `null` without `--clean`. */
+  clean: CleanNote | null;
+  /** Whether the import would run without a question. */
+  wouldRun: boolean;
+  /** Why it would not, or `null`. */
+  refusal: string | null;
+}
+
+/** `verify --json`. */
+export interface VerifySummaryDocument extends CommonSummary {
+  command: "verify";
+  input: string;
+  header: HeaderRecord;
+  footer: FooterRecord;
+  nodes: number;
+  relationships: number;
+  indexes: number;
+  constraints: number;
+  /** Bytes read (compressed when the file is). */
+  bytes: number;
+  /** The verified SHA-256 checksum, hex. */
+  sha256: string;
+}
+
+/** `list --json`: the common fields, then the listing that docs/CLI.md describes under `list`. */
+export type ListSummaryDocument = CommonSummary & { command: "list" } & ListDocument;
+
+/** The options `--json` and `--summary FILE`. */
+export const SUMMARY_OPTIONS: OptionTable = {
+  json: { type: "boolean" },
+  summary: { type: "string" },
+};
+
+/** Where the summary document goes. */
+export interface SummaryFlags {
+  /** `--json`: on stdout. */
+  json: boolean;
+  /** `--summary FILE`: to a file. */
+  summary?: string;
+}
+
+/**
+ * Resolves `--json` and `--summary FILE`.
+ *
+ * @param command The command, for the help hint.
+ * @param values The parsed option values.
+ * @param dataOnStdout Whether the command writes its data on stdout (`export -o -`).
+ * @returns Where the document goes.
+ * @throws {UsageError} For `--json` with data on stdout and no `--summary`, or an empty FILE.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { summaryFlags } from "./json_summary.ts";
+ * assert.deepEqual(summaryFlags("verify", { json: true }, false), { json: true });
+ * assert.throws(() => summaryFlags("export", { json: true }, true), /--summary FILE/);
+ * ```
+ */
+export function summaryFlags(
+  command: string,
+  values: ParsedFlags["values"],
+  dataOnStdout: boolean,
+): SummaryFlags {
+  const json = values.json === true;
+  const summary = values.summary;
+  if (summary === "") {
+    throw new UsageError(`Option '--summary' needs a FILE: ${helpHint(command)}`);
+  }
+  if (json && dataOnStdout && summary === undefined) {
+    throw new UsageError(
+      "Option '--json' cannot print on stdout while the backup goes there (-o -): " +
+        `write the summary with --summary FILE; ${helpHint(command)}`,
+    );
+  }
+  return typeof summary === "string" ? { json, summary } : { json };
+}
+
+/**
+ * Collects warnings for the document while passing them on to the display.
+ *
+ * @param show Prints a warning (the progress reporter's `warn`).
+ * @returns `warn`, to pass as `onWarning`, and the list, in order and without repeats.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { collectWarnings } from "./json_summary.ts";
+ * const shown: string[] = [];
+ * const { warn, warnings } = collectWarnings((m) => shown.push(m));
+ * warn("a");
+ * warn("a");
+ * assert.deepEqual(warnings, ["a"]);
+ * assert.deepEqual(shown, ["a", "a"]);
+ * ```
+ */
+export function collectWarnings(
+  show: (message: string) => void,
+): { warn: (message: string) => void; warnings: string[] } {
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    if (!warnings.includes(message)) warnings.push(message);
+    show(message);
+  };
+  return { warn, warnings };
+}
+
+/**
+ * Writes the document where the flags say: to `--summary FILE` (atomically: the file is
+ * complete or absent), and on stdout for `--json` unless stdout carries the data.
+ *
+ * @param flags Where it goes.
+ * @param document The document.
+ * @param dataOnStdout Whether stdout carries the command's data.
+ * @returns Resolves once written.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { writeSummary } from "./json_summary.ts";
+ * const dir = mkdtempSync(join(tmpdir(), "summary-"));
+ * const file = join(dir, "s.json");
+ * await writeSummary({ json: false, summary: file }, { command: "verify", ok: true, seconds: 0, warnings: [] });
+ * assert.equal(JSON.parse(readFileSync(file, "utf8")).command, "verify");
+ * rmSync(dir, { recursive: true });
+ * ```
+ */
+export async function writeSummary(
+  flags: SummaryFlags,
+  document: CommonSummary,
+  dataOnStdout = false,
+): Promise<void> {
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  if (flags.summary !== undefined) {
+    const bytes = new TextEncoder().encode(text);
+    await writeFileAtomically(flags.summary, ReadableStream.from([bytes]));
+  }
+  if (flags.json && !dataOnStdout) await writeStdout(text);
+}
+
+/**
+ * Whether a document is wanted at all.
+ *
+ * @param flags The summary flags.
+ * @returns True for `--json` or `--summary FILE`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wantsSummary } from "./json_summary.ts";
+ * assert.ok(!wantsSummary({ json: false }));
+ * ```
+ */
+export function wantsSummary(flags: SummaryFlags): boolean {
+  return flags.json || flags.summary !== undefined;
+}
+
+/**
+ * The document of `import --json` from the import's summary.
+ *
+ * @param summary What the import did.
+ * @param input The input as named on the command line (`"-"` for stdin).
+ * @param bytes Bytes read, `null` for a Python folder.
+ * @param warnings The warnings printed.
+ * @returns The document.
+ *
+ * @example
+ * ```ts ignore
+ * await writeSummary(flags.summary, importDocument(summary, "a.jsonl.gz", 1234, warnings));
+ * ```
+ */
+export function importDocument(
+  summary: ImportSummary,
+  input: string,
+  bytes: number | null,
+  warnings: string[],
+): ImportSummaryDocument {
+  const note = (s: { name: string; reason: string }) => ({ name: s.name, reason: s.reason });
+  return {
+    command: "import",
+    ok: true,
+    seconds: summary.seconds,
+    warnings,
+    dryRun: false,
+    input,
+    database: summary.target.database,
+    nodes: summary.nodes,
+    relationships: summary.relationships,
+    schemaCreated: summary.schemaCreated,
+    createdWithChanges: summary.createdWithChanges.map(note),
+    skipped: summary.skipped.map(note),
+    bytes,
+    resumed: summary.resumed,
+    batchesReduced: summary.batchesReduced ?? null,
+    clean: summary.cleaned ?? null,
+  };
+}
+
+/** What {@link exportDocument} is made from. */
+export interface ExportFacts {
+  database: string;
+  /** The file written, or `"-"`. */
+  output: string;
+  compressed: boolean;
+  nodes: number;
+  relationships: number;
+  schema: number;
+  bytes: number;
+  seconds: number;
+  warnings: string[];
+}
+
+/**
+ * The document of `export --json`.
+ *
+ * @param facts What the export did.
+ * @returns The document.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { exportDocument } from "./json_summary.ts";
+ * const doc = exportDocument({ database: "neo4j", output: "-", compressed: true, nodes: 1,
+ *   relationships: 0, schema: 0, bytes: 90, seconds: 0.1, warnings: [] });
+ * assert.equal(doc.command, "export");
+ * assert.equal(doc.ok, true);
+ * ```
+ */
+export function exportDocument(facts: ExportFacts): ExportSummaryDocument {
+  const { seconds, warnings, ...rest } = facts;
+  return { command: "export", ok: true, seconds, warnings, ...rest };
+}
+
+/** What {@link verifyDocument} is made from. */
+export interface VerifyFacts {
+  input: string;
+  header: HeaderRecord;
+  footer: FooterRecord;
+  indexes: number;
+  constraints: number;
+  bytes: number;
+  seconds: number;
+}
+
+/**
+ * The document of `verify --json`; its warnings are the footer's.
+ *
+ * @param facts What the backup holds.
+ * @returns The document.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { verifyDocument } from "./json_summary.ts";
+ * const doc = verifyDocument({ input: "a.jsonl", indexes: 0, constraints: 0, bytes: 10, seconds: 0,
+ *   header: { kind: "header", format: "neo4j-backup", version: 1, tool: "t",
+ *     created: "2026-01-01T00:00:00.000Z",
+ *     source: { version: "5.26.0", edition: "community", database: "neo4j" } },
+ *   footer: { kind: "footer", nodes: 2, relationships: 1, schema: 0, sha256: "ab" } });
+ * assert.equal(doc.nodes, 2);
+ * assert.deepEqual(doc.warnings, []);
+ * ```
+ */
+export function verifyDocument(facts: VerifyFacts): VerifySummaryDocument {
+  const { footer } = facts;
+  return {
+    command: "verify",
+    ok: true,
+    seconds: facts.seconds,
+    warnings: footer.warnings ?? [],
+    input: facts.input,
+    header: facts.header,
+    footer,
+    nodes: footer.nodes,
+    relationships: footer.relationships,
+    indexes: facts.indexes,
+    constraints: facts.constraints,
+    bytes: facts.bytes,
+    sha256: footer.sha256,
+  };
+}

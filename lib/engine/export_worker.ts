@@ -1,0 +1,267 @@
+/**
+ * The worker thread of `export --jobs N`: it has a driver of its own, reads the chunks it is
+ * asked for (each in a read transaction of its own, as the export's main thread would), applies
+ * the filter's property rules, leaves out relationships to nodes not written, and sends back
+ * each chunk as the bytes of its lines: the Bolt decoding and the JSON encoding, the export's
+ * heavy work, run here. Retries, order, the footer and gzip stay with the main thread.
+ *
+ * Started by `chunk_workers.ts`; it runs {@link serveChunks} when it is a worker thread.
+ *
+ * @module
+ */
+
+import neo4j, { type Driver } from "neo4j-driver";
+import { LineEncoder } from "../format/encoder_stream.ts";
+import { type BodyRecord, FORMAT_NAME, FORMAT_VERSION } from "../format/records.ts";
+import { ResultReader } from "../neo4j/result_stream.ts";
+import { parentThread, type Transfer } from "../runtime/workers.ts";
+import { toNode, toRelationship } from "./export_queries.ts";
+import { isEmptyFilter, type RecordFilter, RecordSelector } from "./filter.ts";
+import { IdSet } from "./id_set.ts";
+import type { ExportOptions } from "./export.ts";
+
+/** How a worker connects: {@link ExportOptions.connection}. */
+export type WorkerConnection = NonNullable<ExportOptions["connection"]>;
+
+/** The first message to a worker: how to connect and what to read. */
+export interface WorkerSetup {
+  type: "setup";
+  connection: WorkerConnection;
+  database: string;
+  fetchSize: number;
+  filter?: RecordFilter;
+  /** The filter parameters of the chunk queries. */
+  params: Record<string, string[]>;
+}
+
+/** Read one chunk of ids. */
+export interface ChunkRequest {
+  type: "chunk";
+  /** Names the reply. */
+  id: number;
+  phase: "nodes" | "relationships";
+  query: string;
+  from: number;
+  to: number;
+}
+
+/** The node ids written, before the first relationship chunk. */
+export interface WrittenNodes {
+  type: "written";
+  pages: [number, Uint32Array][];
+}
+
+/** What a worker is asked. */
+export type WorkerRequest = WorkerSetup | ChunkRequest | WrittenNodes | { type: "close" };
+
+/** A chunk read and encoded. */
+export interface EncodedChunk {
+  type: "chunk";
+  id: number;
+  /** The lines of the records kept, each ended by a newline. */
+  bytes: Uint8Array<ArrayBuffer>;
+  /** How many records `bytes` holds. */
+  records: number;
+  /** The ids of the nodes in `bytes` (nodes only). */
+  ids?: Float64Array<ArrayBuffer>;
+  /** Nodes and relationships the filter left out, and property values it removed. */
+  leftOut: { nodes: number; relationships: number; properties: number };
+  /** Relationships left out because an end node was not written. */
+  dangling: number;
+}
+
+/** A chunk that failed, with what the main thread needs to decide on a retry. */
+export interface ChunkFailure {
+  type: "failure";
+  id: number;
+  error: { name: string; message: string; code?: string };
+}
+
+/** What a worker answers. */
+export type WorkerReply = EncodedChunk | ChunkFailure | { type: "closed" };
+
+/** A link to the main thread. */
+interface Port {
+  post(message: WorkerReply, transfer?: Transfer): void;
+  onMessage(listener: (message: unknown) => void): void;
+}
+
+/**
+ * Answers the main thread's requests until it says `close`: one chunk at a time.
+ *
+ * @param port The link to the main thread.
+ *
+ * @example Serve the main thread (what this module does in a worker thread)
+ * ```ts ignore
+ * import { parentThread } from "../runtime/workers.ts";
+ * import { serveChunks } from "./export_worker.ts";
+ * serveChunks(parentThread()!);
+ * ```
+ */
+export function serveChunks(port: Port): void {
+  let setup: WorkerSetup | undefined;
+  let driver: Driver | undefined;
+  let written = new IdSet();
+  let work = Promise.resolve();
+  port.onMessage((data) => {
+    const message = data as WorkerRequest;
+    work = work.then(async () => {
+      if (message.type === "setup") {
+        setup = message;
+        const { uri, username, password, config } = message.connection;
+        driver = neo4j.driver(uri, neo4j.auth.basic(username, password), {
+          ...config,
+          useBigInt: true,
+          disableLosslessIntegers: false,
+        });
+      } else if (message.type === "written") {
+        written = IdSet.fromPages(message.pages);
+      } else if (message.type === "close") {
+        await driver?.close().catch(() => {});
+        port.post({ type: "closed" });
+      } else {
+        try {
+          const chunk = await readChunk(driver!, setup!, written, message);
+          const transfer = [chunk.bytes.buffer, ...(chunk.ids ? [chunk.ids.buffer] : [])];
+          port.post(chunk, transfer);
+        } catch (e) {
+          port.post({ type: "failure", id: message.id, error: describe(e) });
+        }
+      }
+    });
+  });
+}
+
+function describe(e: unknown): ChunkFailure["error"] {
+  const error = e instanceof Error ? e : new Error(String(e));
+  const code = (error as { code?: unknown }).code;
+  return {
+    name: error.name,
+    message: error.message,
+    ...(typeof code === "string" ? { code } : {}),
+  };
+}
+
+/** Reads one chunk in a read transaction of its own, and encodes what it keeps. */
+async function readChunk(
+  driver: Driver,
+  setup: WorkerSetup,
+  written: IdSet,
+  request: ChunkRequest,
+): Promise<EncodedChunk> {
+  const session = driver.session({
+    database: setup.database,
+    defaultAccessMode: "READ",
+    fetchSize: setup.fetchSize,
+  });
+  try {
+    const tx = await session.beginTransaction();
+    try {
+      const chunk = new ChunkLines(request, setup.filter, written);
+      const params = { ...setup.params, from: neo4j.int(request.from), to: neo4j.int(request.to) };
+      const reader = new ResultReader(tx.run(request.query, params), (row) => {
+        chunk.add(row);
+        return true;
+      });
+      await reader.done;
+      await tx.commit();
+      return chunk.finish();
+    } finally {
+      if (tx.isOpen()) await tx.rollback().catch(() => {});
+    }
+  } finally {
+    await session.close().catch(() => {});
+  }
+}
+
+/**
+ * A header that only lets the encoder take records: the encoder checks that a backup starts
+ * with one, and the chunk's lines are cut after it. The encoder is the export's own, so that a
+ * line written here is the very line the main thread would write.
+ */
+const STUB_HEADER: BodyRecord = {
+  kind: "header",
+  format: FORMAT_NAME,
+  version: FORMAT_VERSION,
+  tool: "",
+  created: "",
+  source: { version: "", edition: "", database: "" },
+};
+
+/** The lines of one chunk, built row by row. */
+class ChunkLines {
+  #request: ChunkRequest;
+  #selector?: RecordSelector;
+  #written: IdSet;
+  #parts: Uint8Array<ArrayBuffer>[] = [];
+  #encoder = new LineEncoder((bytes) => this.#parts.push(bytes), { chunkSize: Infinity });
+  #ids: number[] = [];
+  #records = 0;
+  #leftOut = { nodes: 0, relationships: 0, properties: 0 };
+  #dangling = 0;
+
+  constructor(request: ChunkRequest, filter: RecordFilter | undefined, written: IdSet) {
+    this.#request = request;
+    this.#written = written;
+    if (!isEmptyFilter(filter)) this.#selector = new RecordSelector(filter);
+    this.#encoder.write(STUB_HEADER);
+  }
+
+  add(row: Parameters<typeof toNode>[0]): void {
+    if (row.get(1) === null) { // left out by the filter
+      if (this.#request.phase === "nodes") this.#leftOut.nodes++;
+      else this.#leftOut.relationships++;
+      return;
+    }
+    if (this.#request.phase === "nodes") this.#node(row);
+    else this.#relationship(row);
+  }
+
+  #node(row: Parameters<typeof toNode>[0]): void {
+    let node = toNode(row);
+    if (this.#selector?.stripsProperties) {
+      const { props, removed } = this.#selector.nodeProperties(node.labels, node.props);
+      this.#leftOut.properties += removed;
+      node = { ...node, props };
+    }
+    this.#ids.push(node.id);
+    this.#write(node);
+  }
+
+  #relationship(row: Parameters<typeof toNode>[0]): void {
+    let rel = toRelationship(row);
+    if (!this.#written.has(rel.start) || !this.#written.has(rel.end)) {
+      this.#dangling++;
+      return;
+    }
+    if (this.#selector?.stripsProperties) {
+      const { props, removed } = this.#selector.relationshipProperties(rel.type, rel.props);
+      this.#leftOut.properties += removed;
+      rel = { ...rel, props };
+    }
+    this.#write(rel);
+  }
+
+  #write(record: BodyRecord): void {
+    this.#encoder.write(record);
+    this.#records++;
+  }
+
+  finish(): EncodedChunk {
+    this.#encoder.finish(); // the stub header and the lines, then a footer, dropped
+    const body = this.#parts[0];
+    const bytes = body.slice(body.indexOf(0x0a) + 1);
+    return {
+      type: "chunk",
+      id: this.#request.id,
+      bytes,
+      records: this.#records,
+      ...(this.#request.phase === "nodes" ? { ids: Float64Array.from(this.#ids) } : {}),
+      leftOut: this.#leftOut,
+      dangling: this.#dangling,
+    };
+  }
+}
+
+const parent = parentThread();
+if (parent) serveChunks(parent);

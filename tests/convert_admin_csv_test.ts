@@ -1,0 +1,170 @@
+/**
+ * `convert --to admin-csv` against the real consumer: the `neo4j-admin` of the same Maven jars as
+ * the test servers imports the folder into a fresh store (5.26 and 4.4), a server starts on that
+ * store, `schema.cypher` runs, and the graph equals the source's, typed, except what the loss
+ * report lists. The source holds the every-type graph with its schema, Movies and Northwind.
+ */
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ConvertSummaryDocument } from "../lib/cli/convert_command.ts";
+import { loadNorthwind } from "../scripts/datasets.ts";
+import { type Neo4jLine, runNeo4jAdmin, startServer } from "../scripts/neo4j_server.ts";
+import { fingerprint, loadTestGraph } from "./_graph.ts";
+import { connect, cypher, loadMovies, useServers } from "./_server.ts";
+import { as, assertOneErrorLine, runCli, tempDir } from "./_cli.ts";
+
+const servers = useServers(1);
+const work = tempDir("neo4j-backup-admin-csv-");
+const backup = join(work, "source.jsonl.gz");
+let expected: { nodes: string[]; rels: string[] };
+let summary: ConvertSummaryDocument;
+
+before(async () => {
+  const driver = connect(servers[0]);
+  try {
+    await loadTestGraph(driver);
+    await loadMovies(driver);
+    await loadNorthwind(driver);
+  } finally {
+    await driver.close();
+  }
+  const exported = await runCli(["export", ...as(servers[0]), "-o", backup, "--quiet"]);
+  assert.equal(exported.code, 0, exported.stderr);
+}, { timeout: 600_000 });
+
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** The words of the command `import-command.txt` gives for a syntax, after `neo4j-admin`. */
+function commandWords(folder: string, line: Neo4jLine): string[] {
+  const text = readFileSync(join(folder, "import-command.txt"), "utf8");
+  const start = line === "4.4" ? "neo4j-admin import" : "neo4j-admin database import full";
+  const block = text.split("\n\n").find((b) => b.includes(start))!;
+  const command = block.split("\n").filter((l) => !l.startsWith("#")).join(" ").replaceAll(
+    "\\ ",
+    "",
+  );
+  return command.split(/\s+/).filter((w) => w !== "").slice(1).map((w) => w.replace(/^'|'$/g, ""));
+}
+
+/** The source's graph without the properties the loss report says were left out. */
+async function expectedGraph(losses: ConvertSummaryDocument["losses"]) {
+  const driver = connect(servers[0]);
+  try {
+    for (const loss of losses) {
+      if (!loss.action.startsWith("left out") || !loss.where.includes(".")) continue;
+      const key = loss.where.slice(loss.where.lastIndexOf(".") + 1).replaceAll("`", "``");
+      await cypher(driver, `MATCH (n) REMOVE n.\`${key}\``);
+      await cypher(driver, `MATCH ()-[r]->() REMOVE r.\`${key}\``);
+    }
+    return await fingerprint(driver);
+  } finally {
+    await driver.close();
+  }
+}
+
+/** Imports the folder with the real neo4j-admin of a line, starts a server on it, runs the schema. */
+async function importAndCompare(folder: string, line: Neo4jLine): Promise<void> {
+  const home = tempDir(`neo4j-backup-admin-home-${line}-`);
+  try {
+    const admin = runNeo4jAdmin(line, home, commandWords(folder, line));
+    assert.equal(admin.status, 0, admin.output.slice(-3000));
+    const server = await startServer({ version: line, dataDir: join(home, "data"), heap: "512m" });
+    const driver = connect(server);
+    try {
+      const script = readFileSync(join(folder, "schema.cypher"), "utf8").split("\n");
+      for (const statement of script.filter((l) => l !== "" && !l.startsWith("//"))) {
+        await cypher(driver, statement.replace(/;$/, ""));
+      }
+      const got = await fingerprint(driver);
+      assert.equal(got.nodes.length, expected.nodes.length);
+      assert.deepEqual(got.nodes, expected.nodes);
+      assert.deepEqual(got.rels, expected.rels);
+      const names = (await cypher(driver, "SHOW CONSTRAINTS YIELD name")).map((r) => r.name);
+      assert.ok(names.includes("unique_leaf"), `constraints: ${names.join(", ")}`);
+      assert.ok(names.includes("Product_productID"), `constraints: ${names.join(", ")}`);
+    } finally {
+      await driver.close();
+      await server.stop();
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+describe("convert --to admin-csv", () => {
+  const folder = join(work, "csv");
+
+  test("convert writes a folder with typed headers, the commands, the schema and the losses", async () => {
+    const run = await runCli(["convert", backup, "--to", "admin-csv", "-o", folder, "--json"]);
+    assert.equal(run.code, 0, run.stderr);
+    summary = JSON.parse(run.stdout.toString());
+    assert.equal(summary.command, "convert");
+    assert.equal(summary.format, "admin-csv");
+    assert.ok(summary.nodes > 4000);
+    const files = readdirSync(folder);
+    for (const f of ["import-command.txt", "schema.cypher", "loss-report.txt"]) {
+      assert.ok(files.includes(f), f);
+    }
+    const headers = files.filter((f) => f.endsWith("-header.csv"));
+    const all = headers.map((f) => readFileSync(join(folder, f), "utf8")).join("");
+    for (const type of ["long", "double", "string[]", "datetime", "point", "duration", "byte[]"]) {
+      assert.ok(all.includes(`:${type}"`), type);
+    }
+    const whats = summary.losses.map((l) => `${l.where} ${l.what}`);
+    assert.ok(whats.includes("Types.list_empty empty list"), whats.join("\n"));
+    assert.ok(whats.includes("Types.bytes_empty empty byte array"), whats.join("\n"));
+    assert.match(run.stderr, /Loss report:/);
+    assert.match(readFileSync(join(folder, "loss-report.txt"), "utf8"), /list_empty/);
+    expected = await expectedGraph(summary.losses);
+  });
+
+  test(
+    "neo4j-admin 5.26 imports the folder into the same graph",
+    { timeout: 600_000 },
+    async () => {
+      await importAndCompare(folder, "5.26");
+    },
+  );
+
+  test("neo4j-admin 4.4 imports the folder into the same graph", { timeout: 600_000 }, async () => {
+    const old = join(work, "csv44");
+    const run = await runCli([
+      "convert",
+      backup,
+      "--to",
+      "admin-csv",
+      "-o",
+      old,
+      "--target-version",
+      "4.4",
+      "--quiet",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(readFileSync(join(old, "schema.cypher"), "utf8"), /vector_idx: not created/);
+    await importAndCompare(old, "4.4");
+  });
+
+  test("convert refuses a folder that is not empty, and reads stdin", async () => {
+    const refused = await runCli(["convert", backup, "--to", "admin-csv", "-o", folder]);
+    assert.equal(refused.code, 8);
+    assertOneErrorLine(refused, /is not empty; pass --force/);
+    const piped = await runCli(
+      ["convert", "-", "--to", "admin-csv", "-o", folder, "--force", "--quiet"],
+      { input: readFileSync(backup) },
+    );
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stderr, "");
+  });
+
+  test("convert fails on a damaged backup with one line and the format exit code", async () => {
+    const bad = join(work, "bad.jsonl");
+    writeFileSync(bad, '{"kind":"header"\n');
+    const run = await runCli(["convert", bad, "--to", "admin-csv", "-o", join(work, "x")]);
+    assert.equal(run.code, 6);
+    assertOneErrorLine(run, /line 1/i);
+    assert.equal(existsSync(join(work, "x", "import-command.txt")), false);
+  });
+});
