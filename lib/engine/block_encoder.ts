@@ -7,8 +7,8 @@
  */
 
 import { createHash } from "node:crypto";
-import { LineEncoder } from "../format/encoder_stream.ts";
-import type { BodyRecord, FooterRecord } from "../format/records.ts";
+import { footerLine, LineEncoder } from "../format/encoder_stream.ts";
+import type { BodyRecord } from "../format/records.ts";
 
 /** Lines encoded elsewhere: nodes or relationships, each line ended by a newline. */
 export interface EncodedBlock {
@@ -92,15 +92,8 @@ export class BlockEncoder {
    * @param warnings What the footer should say about the backup; none by default.
    */
   finish(warnings: string[] = []): void {
-    const footer: FooterRecord = {
-      kind: "footer",
-      nodes: this.#nodes,
-      relationships: this.#relationships,
-      schema: this.#schema,
-      sha256: this.#hash.digest("hex"),
-    };
-    if (warnings.length) footer.warnings = warnings;
-    this.#out(new TextEncoder().encode(JSON.stringify(footer) + "\n"));
+    const counts = { nodes: this.#nodes, relationships: this.#relationships, schema: this.#schema };
+    this.#out(new TextEncoder().encode(footerLine(counts, this.#hash.digest("hex"), warnings)));
   }
 
   #send(bytes: Uint8Array<ArrayBuffer>): void {

@@ -11,8 +11,8 @@
  */
 
 import neo4j, { type Driver } from "neo4j-driver";
-import { LineEncoder } from "../format/encoder_stream.ts";
-import { type BodyRecord, FORMAT_NAME, FORMAT_VERSION } from "../format/records.ts";
+import { recordLine } from "../format/encoder_stream.ts";
+import type { BodyRecord } from "../format/records.ts";
 import { ResultReader } from "../neo4j/result_stream.ts";
 import { parentThread, type Transfer } from "../runtime/workers.ts";
 import { toNode, toRelationship } from "./export_queries.ts";
@@ -174,27 +174,12 @@ async function readChunk(
   }
 }
 
-/**
- * A header that only lets the encoder take records: the encoder checks that a backup starts
- * with one, and the chunk's lines are cut after it. The encoder is the export's own, so that a
- * line written here is the very line the main thread would write.
- */
-const STUB_HEADER: BodyRecord = {
-  kind: "header",
-  format: FORMAT_NAME,
-  version: FORMAT_VERSION,
-  tool: "",
-  created: "",
-  source: { version: "", edition: "", database: "" },
-};
-
 /** The lines of one chunk, built row by row. */
 class ChunkLines {
   #request: ChunkRequest;
   #selector?: RecordSelector;
   #written: IdSet;
-  #parts: Uint8Array<ArrayBuffer>[] = [];
-  #encoder = new LineEncoder((bytes) => this.#parts.push(bytes), { chunkSize: Infinity });
+  #text = "";
   #ids: number[] = [];
   #records = 0;
   #leftOut = { nodes: 0, relationships: 0, properties: 0 };
@@ -204,7 +189,6 @@ class ChunkLines {
     this.#request = request;
     this.#written = written;
     if (!isEmptyFilter(filter)) this.#selector = new RecordSelector(filter);
-    this.#encoder.write(STUB_HEADER);
   }
 
   add(row: Parameters<typeof toNode>[0]): void {
@@ -243,14 +227,14 @@ class ChunkLines {
   }
 
   #write(record: BodyRecord): void {
-    this.#encoder.write(record);
+    // The export's own line format, so that a line written here is the very line the main
+    // thread would write.
+    this.#text += recordLine(record) + "\n";
     this.#records++;
   }
 
   finish(): EncodedChunk {
-    this.#encoder.finish(); // the stub header and the lines, then a footer, dropped
-    const body = this.#parts[0];
-    const bytes = body.slice(body.indexOf(0x0a) + 1);
+    const bytes = new TextEncoder().encode(this.#text);
     return {
       type: "chunk",
       id: this.#request.id,

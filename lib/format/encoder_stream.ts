@@ -149,74 +149,10 @@ export class LineEncoder {
   }
 
   #line(record: BodyRecord): string {
-    // Objects are rebuilt so that keys are always written in the documented order.
-    switch (record.kind) {
-      case "node":
-        this.#nodes++;
-        checkId(record.id, "node", "id");
-        return JSON.stringify({
-          kind: "node",
-          id: record.id,
-          labels: record.labels,
-          props: encodeProperties(record.props),
-        });
-      case "rel":
-        this.#relationships++;
-        checkId(record.start, "rel", "start");
-        checkId(record.end, "rel", "end");
-        return JSON.stringify({
-          kind: "rel",
-          type: record.type,
-          start: record.start,
-          end: record.end,
-          props: encodeProperties(record.props),
-        });
-      case "index":
-        this.#schema++;
-        return JSON.stringify({
-          kind: "index",
-          name: record.name,
-          type: record.type,
-          entity: record.entity,
-          labelsOrTypes: record.labelsOrTypes,
-          properties: record.properties,
-          provider: record.provider,
-          config: encodeProperties(record.config),
-          statement: record.statement,
-        });
-      case "constraint":
-        this.#schema++;
-        return JSON.stringify({
-          kind: "constraint",
-          name: record.name,
-          type: record.type,
-          entity: record.entity,
-          labelsOrTypes: record.labelsOrTypes,
-          properties: record.properties,
-          propertyType: record.propertyType,
-          provider: record.provider,
-          config: encodeProperties(record.config),
-          statement: record.statement,
-        });
-      case "header":
-        if (record.format !== FORMAT_NAME) {
-          throw new BackupError(`Cannot write a header of format '${record.format}'`);
-        }
-        return JSON.stringify({
-          kind: "header",
-          format: record.format,
-          version: record.version,
-          tool: record.tool,
-          created: record.created,
-          source: {
-            version: record.source.version,
-            edition: record.source.edition,
-            database: record.source.database,
-          },
-          counts: record.counts &&
-            { nodes: record.counts.nodes, relationships: record.counts.relationships },
-        });
-    }
+    if (record.kind === "node") this.#nodes++;
+    else if (record.kind === "rel") this.#relationships++;
+    else if (record.kind !== "header") this.#schema++;
+    return recordLine(record);
   }
 
   #emit(): void {
@@ -240,15 +176,118 @@ export class LineEncoder {
   finish(warnings: string[] = []): void {
     if (this.#rank < 0) throw new BackupError("Cannot write a backup without a header");
     if (this.#pending !== "") this.#emit();
-    const footer: FooterRecord = {
-      kind: "footer",
-      nodes: this.#nodes,
-      relationships: this.#relationships,
-      schema: this.#schema,
-      sha256: this.#hash.digest("hex"),
-    };
-    if (warnings.length) footer.warnings = warnings;
-    this.#out(this.#encoder.encode(JSON.stringify(footer) + "\n"));
+    const counts = { nodes: this.#nodes, relationships: this.#relationships, schema: this.#schema };
+    this.#out(this.#encoder.encode(footerLine(counts, this.#hash.digest("hex"), warnings)));
+  }
+}
+
+/**
+ * The footer's line, newline included.
+ *
+ * @param counts The node, relationship and schema records written.
+ * @param sha256 The lower-case hex SHA-256 of every byte before the footer.
+ * @param warnings What the footer should say about the backup, when anything.
+ * @returns The line.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { footerLine } from "./encoder_stream.ts";
+ * const line = footerLine({ nodes: 1, relationships: 0, schema: 0 }, "ab", []);
+ * assert.equal(line, '{"kind":"footer","nodes":1,"relationships":0,"schema":0,"sha256":"ab"}\n');
+ * ```
+ */
+export function footerLine(
+  counts: { nodes: number; relationships: number; schema: number },
+  sha256: string,
+  warnings: string[],
+): string {
+  const footer: FooterRecord = { kind: "footer", ...counts, sha256 };
+  if (warnings.length) footer.warnings = warnings;
+  return JSON.stringify(footer) + "\n";
+}
+
+/**
+ * The line of one record, without its newline: keys in the documented order, values encoded as
+ * docs/FORMAT.md says. The encoder writes these lines; so do the workers of `export --jobs`, so
+ * that their lines are the same bytes.
+ *
+ * @param record A header, schema, node or relationship record.
+ * @returns The JSON text of the line.
+ * @throws {BackupError} When the record holds an id or value that cannot be stored.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { recordLine } from "./encoder_stream.ts";
+ * const line = recordLine({ kind: "node", id: 7, labels: ["A"], props: { n: 1n } });
+ * assert.equal(line, '{"kind":"node","id":7,"labels":["A"],"props":{"n":1}}');
+ * ```
+ */
+export function recordLine(record: BodyRecord): string {
+  // Objects are rebuilt so that keys are always written in the documented order.
+  switch (record.kind) {
+    case "node":
+      checkId(record.id, "node", "id");
+      return JSON.stringify({
+        kind: "node",
+        id: record.id,
+        labels: record.labels,
+        props: encodeProperties(record.props),
+      });
+    case "rel":
+      checkId(record.start, "rel", "start");
+      checkId(record.end, "rel", "end");
+      return JSON.stringify({
+        kind: "rel",
+        type: record.type,
+        start: record.start,
+        end: record.end,
+        props: encodeProperties(record.props),
+      });
+    case "index":
+      return JSON.stringify({
+        kind: "index",
+        name: record.name,
+        type: record.type,
+        entity: record.entity,
+        labelsOrTypes: record.labelsOrTypes,
+        properties: record.properties,
+        provider: record.provider,
+        config: encodeProperties(record.config),
+        statement: record.statement,
+      });
+    case "constraint":
+      return JSON.stringify({
+        kind: "constraint",
+        name: record.name,
+        type: record.type,
+        entity: record.entity,
+        labelsOrTypes: record.labelsOrTypes,
+        properties: record.properties,
+        propertyType: record.propertyType,
+        provider: record.provider,
+        config: encodeProperties(record.config),
+        statement: record.statement,
+      });
+    case "header":
+      if (record.format !== FORMAT_NAME) {
+        throw new BackupError(`Cannot write a header of format '${record.format}'`);
+      }
+      return JSON.stringify({
+        kind: "header",
+        format: record.format,
+        version: record.version,
+        tool: record.tool,
+        created: record.created,
+        source: {
+          version: record.source.version,
+          edition: record.source.edition,
+          database: record.source.database,
+        },
+        counts: record.counts &&
+          { nodes: record.counts.nodes, relationships: record.counts.relationships },
+      });
   }
 }
 
