@@ -23,6 +23,7 @@ let expected: { nodes: string[]; rels: string[] };
 let summary: ConvertSummaryDocument;
 
 before(async () => {
+  await servers.ready();
   const driver = connect(servers[0]);
   try {
     await loadTestGraph(driver);

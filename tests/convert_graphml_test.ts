@@ -20,6 +20,7 @@ const backup = join(work, "source.jsonl.gz");
 let expected: { nodes: number; relationships: number };
 
 before(async () => {
+  await servers.ready();
   const driver = connect(servers[0]);
   try {
     await loadTestData(driver);
