@@ -36,6 +36,7 @@ import {
   type WorkerResult,
   type WorkerTask,
 } from "./bench_worker.ts";
+import { runIfMain } from "./script_main.ts";
 
 const SCRIPTS = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_OUT = join(SCRIPTS, "..", "docs", "BENCHMARKS.md");
@@ -48,6 +49,8 @@ export const TARGETS = {
   importFraction: 0.7,
   /** 300 MB (286 MiB). */
   peakRssBytes: 300_000_000,
+  /** With `--jobs 2` (`--memory-jobs 2`): 350 MiB. */
+  parallelPeakRssBytes: 350 * 1024 * 1024,
   growth: 1.5,
 };
 
@@ -65,6 +68,8 @@ export interface BenchOptions {
   importJobs?: number[];
   /** `--jobs` of the measured exports (`--export-jobs 1,2,4`): one export run per value. */
   exportJobs?: number[];
+  /** `--jobs` of the memory runs' export and import (`--memory-jobs 2`; default 1). */
+  memoryJobs?: number;
   /** Measured runs of each export, import and raw read; the fastest counts. */
   repeat: number;
   /** JVM heap of every server. */
@@ -100,6 +105,8 @@ export interface ThroughputResult {
 export interface MemoryResult {
   nodes: number;
   relationships: number;
+  /** `--jobs` of both runs, when above 1. */
+  jobs?: number;
   export: Run;
   import: Run;
 }
@@ -322,16 +329,18 @@ async function throughput(
 async function memory(options: BenchOptions, dir: string, nodes: number): Promise<MemoryResult> {
   const file = join(dir, `memory-${nodes}.jsonl.gz`);
   options.log(`Memory at ${count(nodes)} nodes`);
+  const jobs = (options.memoryJobs ?? 1) > 1 ? options.memoryJobs : undefined;
   const exported = await withGraph(options, nodes, async (server) => {
-    const run = await runWorker("export", server, { file });
-    options.log(`  export: ${describe(run)}`);
+    const run = await runWorker("export", server, jobs ? { file, exportJobs: jobs } : { file });
+    options.log(`  export${jobs ? ` -j ${jobs}` : ""}: ${describe(run)}`);
     return run;
   });
-  const imported = await importInto(options, file);
+  const imported = await importInto(options, file, jobs);
   rmSync(file, { force: true });
   return {
     nodes,
     relationships: RELATIONSHIPS_PER_NODE * nodes,
+    ...(jobs ? { jobs } : {}),
     export: exported,
     import: imported,
   };
@@ -473,7 +482,9 @@ function throughputTable(t: ThroughputResult): string[] {
 
 function memoryTable(results: MemoryResult[]): string[] {
   if (results.length === 0) return ["(Memory runs skipped.)"];
+  const jobs = results[0].jobs;
   const lines = [
+    ...(jobs ? [`Export and import at \`--jobs ${jobs}\`.`, ""] : []),
     "| Nodes | Relationships | Export peak RSS | Import peak RSS | Export s | Import s | Backup |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...results.map((m) =>
@@ -484,7 +495,16 @@ function memoryTable(results: MemoryResult[]): string[] {
   ];
   const small = results[0];
   const large = results[results.length - 1];
-  if (results.length > 1) {
+  if (jobs) {
+    const limit = TARGETS.parallelPeakRssBytes;
+    lines.push(
+      "",
+      `Peak RSS at ${count(large.nodes)} nodes with \`--jobs ${jobs}\`: export ` +
+        `${mib(large.export.peakRss)}, import ${mib(large.import.peakRss)}: target ≤ ` +
+        `${mib(limit)} each, ` +
+        `${verdict(large.export.peakRss <= limit && large.import.peakRss <= limit)}.`,
+    );
+  } else if (results.length > 1) {
     const idSmall = idMapBytes(small.nodes);
     const idLarge = idMapBytes(large.nodes);
     const exportGrowth = large.export.peakRss / small.export.peakRss;
@@ -554,7 +574,8 @@ deno task bench --nodes 10000 --memory-sizes none --no-write   # a quick check, 
 
 Other flags: \`--memory-sizes 100000,1000000\`, \`--batch-sizes 5000,10000,20000\` (raw write
 ceiling), \`--fetch-sizes 1000,10000\` (raw read ceiling), \`--heap 2g\`, \`--out FILE\`,
-\`--json FILE\` (every figure, machine-readable). The script starts its own throwaway servers
+\`--json FILE\` (every figure, machine-readable), \`--import-jobs 1,2,4\` and \`--export-jobs 1,2,4\`
+(one measured run per \`--jobs\`), \`--memory-jobs 2\` (the memory runs at \`--jobs 2\`). The script starts its own throwaway servers
 (scripts/neo4j_server.ts) and stops them; it needs Java and Maven the first time (to fetch the
 Neo4j jars). Run it on an otherwise idle machine.
 
@@ -632,6 +653,7 @@ async function main(args: string[]): Promise<void> {
       "fetch-sizes": { type: "string" },
       "import-jobs": { type: "string" },
       "export-jobs": { type: "string" },
+      "memory-jobs": { type: "string" },
       repeat: { type: "string" },
       heap: { type: "string" },
       out: { type: "string" },
@@ -651,6 +673,9 @@ async function main(args: string[]): Promise<void> {
     ...(values["export-jobs"] === undefined
       ? {}
       : { exportJobs: sizes("export-jobs", values["export-jobs"], []) }),
+    ...(values["memory-jobs"] === undefined
+      ? {}
+      : { memoryJobs: sizes("memory-jobs", values["memory-jobs"], [1])[0] }),
     repeat: sizes("repeat", values.repeat, [d.repeat])[0],
     heap: values.heap ?? d.heap,
     log: (line) => process.stderr.write(`${line}\n`),
@@ -670,13 +695,4 @@ async function main(args: string[]): Promise<void> {
   }
 }
 
-const isMain = process.argv[1] !== undefined &&
-  fileURLToPath(import.meta.url) === process.argv[1];
-if (isMain) {
-  try {
-    await main(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  }
-}
+await runIfMain(import.meta.url, "bench", main);

@@ -51,6 +51,7 @@ import {
   sizeOf,
   type ToolContext,
 } from "./peers_tools.ts";
+import { runIfMain } from "./script_main.ts";
 
 const SCRIPTS = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(SCRIPTS, "..");
@@ -308,13 +309,4 @@ async function main(args: string[]): Promise<void> {
   }
 }
 
-const isMain = process.argv[1] !== undefined &&
-  fileURLToPath(import.meta.url) === process.argv[1];
-if (isMain) {
-  try {
-    await main(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`bench:peers: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  }
-}
+await runIfMain(import.meta.url, "bench:peers", main);

@@ -20,11 +20,11 @@
 import { readFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import neo4j, { type Driver, type ManagedTransaction, type Session } from "neo4j-driver";
 import { exportBackup } from "../lib/engine/export.ts";
 import { importBackup } from "../lib/engine/import.ts";
 import type { Properties } from "../lib/format/records.ts";
+import { runIfMain } from "./script_main.ts";
 
 /** The labels of the graph: node `i` has `LABELS[i % 4]`, and every fifth node also `Active`. */
 export const LABELS = ["Person", "Company", "Product", "Place"] as const;
@@ -460,13 +460,4 @@ async function main(args: string[]): Promise<void> {
   }
 }
 
-const isMain = process.argv[1] !== undefined &&
-  fileURLToPath(import.meta.url) === process.argv[1];
-if (isMain) {
-  try {
-    await main(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`bench worker: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  }
-}
+await runIfMain(import.meta.url, "bench worker", main);

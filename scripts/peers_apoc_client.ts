@@ -18,8 +18,8 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import process from "node:process";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import neo4j, { type Driver } from "neo4j-driver";
+import { runIfMain } from "./script_main.ts";
 
 async function exportJson(driver: Driver, file: string): Promise<Record<string, unknown>> {
   const handle = await open(file, "w");
@@ -87,13 +87,4 @@ async function main(args: string[]): Promise<void> {
   }
 }
 
-const isMain = process.argv[1] !== undefined &&
-  fileURLToPath(import.meta.url) === process.argv[1];
-if (isMain) {
-  try {
-    await main(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`apoc client: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  }
-}
+await runIfMain(import.meta.url, "apoc client", main);

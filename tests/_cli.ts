@@ -8,7 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { Buffer } from "node:buffer";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -79,9 +79,51 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
   });
 }
 
+/**
+ * Starts the CLI against `server` without waiting, for tests that watch or signal it: the
+ * address as a flag, the password in the environment (never argv), stdin closed.
+ *
+ * @param args The arguments after the program name; `-a URI` is appended.
+ * @param server The target.
+ * @returns The child process; pass it to {@link finished}.
+ */
+export function startCli(args: string[], server: Neo4jServer): ChildProcess {
+  return spawn(CLI[0], [...CLI.slice(1), ...args, "-a", server.uri], {
+    cwd: ROOT,
+    env: cleanEnv({ NEO4J_PASSWORD: server.password }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/**
+ * Waits for a CLI started by {@link startCli} to end.
+ *
+ * @param child The child process.
+ * @returns Exit code, signal, stdout bytes and stderr text.
+ */
+export function finished(child: ChildProcess): Promise<CliRun> {
+  const out: Buffer[] = [];
+  let err = "";
+  child.stdout!.on("data", (d: Buffer) => out.push(d));
+  child.stderr!.setEncoding("utf8");
+  child.stderr!.on("data", (d: string) => (err += d));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      resolve({ code, signal, stdout: Buffer.concat(out), stderr: err });
+    });
+  });
+}
+
 /** The connection flags for a test server. */
 export function as(server: Neo4jServer, password: string = server.password): string[] {
   return ["-a", server.uri, "-u", server.username, "-p", password];
+}
+
+/** Backs `server` up into `file` with the CLI (`--quiet`), and asserts that it succeeded. */
+export async function exportWithCli(server: Neo4jServer, file: string): Promise<void> {
+  const run = await runCli(["export", ...as(server), "-o", file, "--quiet"]);
+  assert.equal(run.code, 0, run.stderr);
 }
 
 /** A fresh temporary folder. */

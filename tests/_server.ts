@@ -71,3 +71,21 @@ export async function clear(driver: Driver): Promise<void> {
     await session.close();
   }
 }
+
+/**
+ * Removes every node, relationship, constraint and (non-lookup) index of the target: each
+ * statement in a transaction of its own, on every line (4.4 included).
+ */
+export async function wipe(driver: Driver): Promise<void> {
+  await cypher(driver, "MATCH (n) DETACH DELETE n");
+  for (const { name } of await cypher(driver, "SHOW CONSTRAINTS YIELD name RETURN name")) {
+    await cypher(driver, `DROP CONSTRAINT \`${String(name).replaceAll("`", "``")}\``);
+  }
+  const indexes = await cypher(
+    driver,
+    "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name",
+  );
+  for (const { name } of indexes) {
+    await cypher(driver, `DROP INDEX \`${String(name).replaceAll("`", "``")}\``);
+  }
+}

@@ -15,7 +15,7 @@ import process from "node:process";
 import type { Driver } from "neo4j-driver";
 import { startServer } from "../scripts/neo4j_server.ts";
 import { VERSION } from "../lib/version.ts";
-import { connect, counts, cypher, loadMovies, type Neo4jServer, useServers } from "./_server.ts";
+import { connect, counts, loadMovies, type Neo4jServer, useServers, wipe } from "./_server.ts";
 import { as, assertOneErrorLine, cleanEnv, CLI, ROOT, runCli as run, tempDir } from "./_cli.ts";
 
 const LEGACY_FIXTURE = join(ROOT, "tests", "fixtures", "legacy", "movies_gz");
@@ -34,17 +34,6 @@ before(async () => {
     await driver.close();
   }
 }, { timeout: 120_000 });
-
-/** Removes every node, relationship, constraint and (non-lookup) index. */
-async function wipe(driver: Driver): Promise<void> {
-  await cypher(driver, "MATCH (n) DETACH DELETE n");
-  for (const c of await cypher(driver, "SHOW CONSTRAINTS YIELD name")) {
-    await cypher(driver, `DROP CONSTRAINT \`${c.name}\``);
-  }
-  for (const i of await cypher(driver, "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'")) {
-    await cypher(driver, `DROP INDEX \`${i.name}\``);
-  }
-}
 
 async function withTarget<T>(fn: (driver: Driver) => Promise<T>): Promise<T> {
   const driver = connect(target());

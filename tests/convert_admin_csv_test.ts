@@ -14,7 +14,7 @@ import { loadNorthwind } from "../scripts/datasets.ts";
 import { type Neo4jLine, runNeo4jAdmin, startServer } from "../scripts/neo4j_server.ts";
 import { fingerprint, loadTestGraph } from "./_graph.ts";
 import { connect, cypher, loadMovies, useServers } from "./_server.ts";
-import { as, assertOneErrorLine, runCli, tempDir } from "./_cli.ts";
+import { assertOneErrorLine, exportWithCli, runCli, tempDir } from "./_cli.ts";
 
 const servers = useServers(1);
 const work = tempDir("neo4j-backup-admin-csv-");
@@ -32,8 +32,7 @@ before(async () => {
   } finally {
     await driver.close();
   }
-  const exported = await runCli(["export", ...as(servers[0]), "-o", backup, "--quiet"]);
-  assert.equal(exported.code, 0, exported.stderr);
+  await exportWithCli(servers[0], backup);
 }, { timeout: 600_000 });
 
 after(() => rmSync(work, { recursive: true, force: true }));

@@ -12,7 +12,7 @@ import type { ConvertSummaryDocument } from "../lib/cli/convert_command.ts";
 import { pythonEnv, runPython } from "../scripts/python_env.ts";
 import { loadTestData } from "./_graph.ts";
 import { connect, counts, loadMovies, useServers } from "./_server.ts";
-import { as, assertOneErrorLine, ROOT, runCli, tempDir } from "./_cli.ts";
+import { assertOneErrorLine, exportWithCli, ROOT, runCli, tempDir } from "./_cli.ts";
 
 const servers = useServers(1);
 const work = tempDir("neo4j-backup-graphml-");
@@ -29,8 +29,7 @@ before(async () => {
   } finally {
     await driver.close();
   }
-  const exported = await runCli(["export", ...as(servers[0]), "-o", backup, "--quiet"]);
-  assert.equal(exported.code, 0, exported.stderr);
+  await exportWithCli(servers[0], backup);
 }, { timeout: 600_000 });
 
 after(() => rmSync(work, { recursive: true, force: true }));

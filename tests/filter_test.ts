@@ -11,7 +11,7 @@ import { gunzipSync } from "node:zlib";
 import type { Driver } from "neo4j-driver";
 import type { Properties } from "../lib/format/records.ts";
 import { encodeValue } from "../lib/format/values.ts";
-import { connect, cypher, type Neo4jServer, useServers } from "./_server.ts";
+import { connect, cypher, type Neo4jServer, useServers, wipe } from "./_server.ts";
 import { fingerprint } from "./_graph.ts";
 import { as, assertOneErrorLine, runCli, tempDir } from "./_cli.ts";
 import { Journal } from "../lib/engine/journal.ts";
@@ -67,17 +67,6 @@ after(async () => {
   await target?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Removes every node, relationship, constraint and (non-lookup) index of the target. */
-async function wipe(driver: Driver): Promise<void> {
-  await cypher(driver, "MATCH (n) DETACH DELETE n");
-  for (const c of await cypher(driver, "SHOW CONSTRAINTS YIELD name")) {
-    await cypher(driver, `DROP CONSTRAINT \`${c.name}\``);
-  }
-  for (const i of await cypher(driver, "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'")) {
-    await cypher(driver, `DROP INDEX \`${i.name}\``);
-  }
-}
 
 async function schemaNames(driver: Driver): Promise<string[]> {
   const rows = await cypher(driver, "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'");

@@ -9,7 +9,6 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +23,7 @@ import { type Neo4jServer, startServer } from "../scripts/neo4j_server.ts";
 import { startFaultProxy } from "../scripts/fault_proxy.ts";
 import { catalog, fingerprint } from "./_graph.ts";
 import { clear } from "./_server.ts";
-import { CLI } from "./_cli.ts";
+import { finished, startCli } from "./_cli.ts";
 
 const NODES = 24_000;
 const RELS = 48_000;
@@ -171,25 +170,6 @@ async function targetCounts(server: Neo4jServer): Promise<{ nodes: number; rels:
   } finally {
     await driver.close();
   }
-}
-
-function startCli(args: string[], server: Neo4jServer): ChildProcess {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith("NEO4J_")) env[k] = v;
-  }
-  return spawn(CLI[0], [...CLI.slice(1), ...args, "-a", server.uri], {
-    env: { ...env, NO_COLOR: "1", NEO4J_PASSWORD: server.password },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-function finished(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
-  let stderr = "";
-  child.stderr!.setEncoding("utf8");
-  child.stderr!.on("data", (d: string) => stderr += d);
-  child.stdout!.resume();
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr })));
 }
 
 async function runCli(args: string[], server: Neo4jServer) {

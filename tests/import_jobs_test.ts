@@ -9,12 +9,10 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
 import { Buffer } from "node:buffer";
 import type { Driver } from "neo4j-driver";
 import { exportBackup } from "../lib/engine/export.ts";
@@ -26,7 +24,8 @@ import type { BodyRecord } from "../lib/format/records.ts";
 import { type Neo4jServer, startServer } from "../scripts/neo4j_server.ts";
 import { collect, fingerprint, loadTestData, streamOf } from "./_graph.ts";
 import { clear, connect } from "./_server.ts";
-import { CLI } from "./_cli.ts";
+import type { ImportSummaryDocument } from "../lib/cli/json_summary.ts";
+import { finished, startCli } from "./_cli.ts";
 
 const NODES = 12_000;
 const HUBS = 4;
@@ -159,29 +158,11 @@ test("relationships on a few dense hubs with jobs 4 are exact, any deadlock retr
   );
   console.log(`jobs 4 on ${HUBS} hubs: ${summary.deadlocks ?? 0} deadlocks retried`);
   assert.equal(summary.relationships, RELS);
+  assert.equal(summary.jobs, 4);
   assert.deepEqual(done, [...done].sort((a, b) => a - b), "progress went backwards");
   assert.ok(done.at(-1)! <= RELS);
   await assertHubGraph();
 });
-
-function startCli(args: string[]): ChildProcess {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith("NEO4J_")) env[k] = v;
-  }
-  return spawn(CLI[0], [...CLI.slice(1), ...args, "-a", server.uri], {
-    env: { ...env, NO_COLOR: "1", NEO4J_PASSWORD: server.password },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-function finished(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
-  let stderr = "";
-  child.stderr!.setEncoding("utf8");
-  child.stderr!.on("data", (d: string) => stderr += d);
-  child.stdout!.resume();
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr })));
-}
 
 async function targetCounts(): Promise<{ nodes: number; rels: number }> {
   return await withDriver(async (d) => {
@@ -232,7 +213,7 @@ for (
 ) {
   test(`a client killed with SIGKILL ${when} at -j 2 is resumed exactly with -j ${resumeJobs}`, async () => {
     await wipe();
-    const child = startCli(["import", hubBackup, "-j", "2", "--batch-size", "500"]);
+    const child = startCli(["import", hubBackup, "-j", "2", "--batch-size", "500"], server);
     const done = finished(child);
     for (;;) {
       const c = await targetCounts();
@@ -253,9 +234,15 @@ for (
       const edited = await readJournal(`${hubBackup}.import-state`);
       assert.ok(edited && edited.unresolved.length >= 3, "the state file was not edited");
     }
-    const resumed = await finished(startCli(["import", hubBackup, "--resume", "-j", resumeJobs]));
+    const resumed = await finished(
+      startCli(["import", hubBackup, "--resume", "-j", resumeJobs, "--json"], server),
+    );
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.match(resumed.stderr, /continued the interrupted one/);
+    const doc: ImportSummaryDocument = JSON.parse(resumed.stdout.toString());
+    assert.equal(doc.resumed, true);
+    assert.equal(doc.jobs, Number(resumeJobs));
+    assert.ok(Number.isInteger(doc.deadlocks) && doc.deadlocks >= 0, `deadlocks ${doc.deadlocks}`);
+    if (resumeJobs === "1") assert.equal(doc.deadlocks, 0);
     assert.ok(!existsSync(`${hubBackup}.import-state`), "the state file is left after success");
     await assertHubGraph();
   });

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
-import { connect, counts, cypher, loadMovies, useServers } from "./_server.ts";
+import { connect, counts, cypher, loadMovies, useServers, wipe } from "./_server.ts";
 import { catalog, fingerprint } from "./_graph.ts";
 import { as, assertOneErrorLine, runCli, tempDir } from "./_cli.ts";
 
@@ -30,17 +30,6 @@ async function withServer<T>(fn: (driver: Driver) => Promise<T>): Promise<T> {
     return await fn(driver);
   } finally {
     await driver.close();
-  }
-}
-
-/** Removes every node, relationship, constraint and (non-lookup) index. */
-async function wipe(driver: Driver): Promise<void> {
-  await cypher(driver, "MATCH (n) DETACH DELETE n");
-  for (const c of await cypher(driver, "SHOW CONSTRAINTS YIELD name")) {
-    await cypher(driver, `DROP CONSTRAINT \`${c.name}\``);
-  }
-  for (const i of await cypher(driver, "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'")) {
-    await cypher(driver, `DROP INDEX \`${i.name}\``);
   }
 }
 

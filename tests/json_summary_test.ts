@@ -71,6 +71,8 @@ test("import --clean --yes --json reports what it deleted and what it created", 
   assert.deepEqual({ nodes: doc.nodes, relationships: doc.relationships }, truth);
   assert.equal(doc.bytes, statSync(backup).size);
   assert.equal(doc.resumed, false);
+  assert.equal(doc.jobs, 1);
+  assert.equal(doc.deadlocks, 0);
   assert.deepEqual(doc.skipped, []);
   assert.match(doc.warnings[0], /keeps the label, relationship type and property key names/);
   const driver = connect(servers[0]);

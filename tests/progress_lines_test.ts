@@ -14,7 +14,14 @@ import process from "node:process";
 import type { Driver } from "neo4j-driver";
 import { EncoderStream } from "../lib/format/encoder_stream.ts";
 import type { BodyRecord } from "../lib/format/records.ts";
-import { connect, cypher, loadMovies, type Neo4jServer, useServers } from "./_server.ts";
+import {
+  connect,
+  cypher,
+  loadMovies,
+  type Neo4jServer,
+  useServers,
+  wipe as wipeTarget,
+} from "./_server.ts";
 import { CLI, ROOT } from "./_cli.ts";
 
 const servers = useServers(1);
@@ -116,13 +123,7 @@ async function graphCounts(server: Neo4jServer) {
 async function wipe(server: Neo4jServer): Promise<void> {
   const driver = connect(server);
   try {
-    await cypher(driver, "MATCH (n) DETACH DELETE n");
-    for (const c of await cypher(driver, "SHOW CONSTRAINTS YIELD name")) {
-      await cypher(driver, `DROP CONSTRAINT \`${c.name}\``);
-    }
-    for (const i of await cypher(driver, "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'")) {
-      await cypher(driver, `DROP INDEX \`${i.name}\``);
-    }
+    await wipeTarget(driver);
   } finally {
     await driver.close();
   }

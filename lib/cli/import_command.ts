@@ -254,10 +254,23 @@ export async function runImport(args: string[], context: CommandContext): Promis
     batchSize: flags.batchSize,
     ...(flags.jobs === undefined ? {} : { jobs: flags.jobs }),
     allowNonEmpty: flags.yes,
-    confirmNonEmpty: (target) => askNonEmpty(target, canPrompt, progress),
+    confirmNonEmpty: (target) =>
+      ask(
+        `Target database '${target.database}' holds ${formatCount(target.nodes)} nodes and ` +
+          `${formatCount(target.relationships)} relationships. Import into it anyway? [y/N] `,
+        canPrompt,
+        progress,
+      ),
     clean: flags.clean,
     allowClean: flags.yes,
-    confirmClean: (contents) => askClean(contents, canPrompt, progress),
+    confirmClean: (contents) =>
+      ask(
+        `Target database '${contents.database}' holds ${describeContents(contents)}. Delete ` +
+          "them all before the import (Neo4j keeps the names of deleted labels, types and keys)? " +
+          "[y/N] ",
+        canPrompt,
+        progress,
+      ),
     onProgress: (event) => progress.update(event),
     onWarning: warn,
     onRetry: (retry) => progress.warn(retryLine(retry)),
@@ -317,33 +330,15 @@ export async function runImport(args: string[], context: CommandContext): Promis
   }
 }
 
-/** Asks on the terminal whether to empty the target for `--clean`; Enter means no. */
-async function askClean(
-  contents: TargetContents,
+/** Asks `question` on the terminal (after clearing the progress line); Enter means no. */
+async function ask(
+  question: string,
   canPrompt: boolean,
   progress: ProgressReporter,
 ): Promise<boolean> {
   if (!canPrompt) return false;
   progress.clear();
-  return await confirm(
-    `Target database '${contents.database}' holds ${describeContents(contents)}. Delete ` +
-      "them all before the import (Neo4j keeps the names of deleted labels, types and keys)? [y/N] ",
-  );
-}
-
-/** Asks on the terminal whether to import into a database that holds data; Enter means no. */
-async function askNonEmpty(
-  target: { database: string; nodes: number; relationships: number },
-  canPrompt: boolean,
-  progress: ProgressReporter,
-): Promise<boolean> {
-  if (!canPrompt) return false;
-  progress.clear();
-  return await confirm(
-    `Target database '${target.database}' holds ${formatCount(target.nodes)} nodes and ${
-      formatCount(target.relationships)
-    } relationships. Import into it anyway? [y/N] `,
-  );
+  return await confirm(question);
 }
 
 function printSummary(
@@ -369,6 +364,14 @@ function printSummary(
     lines.splice(1, 0, `Emptied the target first (--clean): ${describeContents(summary.cleaned)}`);
   }
   if (summary.batchesReduced) lines.splice(1, 0, `Note: ${summary.batchesReduced}`);
+  if (summary.deadlocks) {
+    lines.splice(
+      1,
+      0,
+      `Note: the target rolled back ${plural(summary.deadlocks, "batch", "batches")} as ` +
+        `deadlocks (--jobs ${summary.jobs}); each was written again`,
+    );
+  }
   const changed = summary.createdWithChanges;
   if (changed.length > 0) {
     // After the counts line: these items are among the created ones.

@@ -87,6 +87,10 @@ export interface ImportSummaryDocument extends CommonSummary {
   resumed: boolean;
   /** Why batches were made smaller than `--batch-size`, or `null`. */
   batchesReduced: string | null;
+  /** Write transactions in flight at once (`--jobs`). */
+  jobs: number;
+  /** Batches the target rolled back as deadlocks and that were written again (0 at `--jobs 1`). */
+  deadlocks: number;
   /** What `--clean` deleted first, or `null` without `--clean`. */
   clean: CleanNote | null;
 }
@@ -328,23 +332,14 @@ export function importDocument(
     bytes,
     resumed: summary.resumed,
     batchesReduced: summary.batchesReduced ?? null,
+    jobs: summary.jobs,
+    deadlocks: summary.deadlocks ?? 0,
     clean: summary.cleaned ?? null,
   };
 }
 
-/** What {@link exportDocument} is made from. */
-export interface ExportFacts {
-  database: string;
-  /** The file written, or `"-"`. */
-  output: string;
-  compressed: boolean;
-  nodes: number;
-  relationships: number;
-  schema: number;
-  bytes: number;
-  seconds: number;
-  warnings: string[];
-}
+/** What {@link exportDocument} is made from: the document's own fields, without `command` and `ok`. */
+export type ExportFacts = Omit<ExportSummaryDocument, "command" | "ok">;
 
 /**
  * The document of `export --json`.

@@ -62,8 +62,10 @@ export class ChunkWorkers {
   constructor(count: number, setup: WorkerSetup) {
     for (let i = 0; i < count; i++) {
       // A small young generation: a chunk's decoded rows are garbage once encoded, and with
-      // V8's default each worker held some 50 MiB more of it (docs/BENCHMARKS.md).
-      const thread = startWorker(import.meta.url, "./export_worker.ts", { youngGenerationMb: 4 });
+      // V8's default each worker held some 50 MiB more of it; 2 MiB held less than 4 at 1M
+      // nodes, no slower (docs/BENCHMARKS.md). No cap on the old generation: a worker that
+      // reaches one hangs under Deno instead of failing, and a graph of large values needs it.
+      const thread = startWorker(import.meta.url, "./export_worker.ts", { youngGenerationMb: 2 });
       const slot: Slot = { thread };
       slot.thread.onMessage((message) => this.#reply(slot, message as WorkerReply));
       slot.thread.onFailure((e) => this.#fail(e));

@@ -110,6 +110,12 @@ export interface ExportOptions {
    */
   jobs?: number;
   /**
+   * Ids per chunk read (default and most 20,000): each chunk is one read transaction. Smaller
+   * chunks make shorter transactions (a server with a tight transaction timeout or memory
+   * limit) and, with `jobs`, more of them to share out; a transaction limit halves it anyway.
+   */
+  chunkSize?: number;
+  /**
    * How to connect, for {@link exportBackup} with `jobs` above 1: the chunks are then read,
    * decoded and encoded in `jobs` worker threads, each with a driver of its own made from this
    * (a driver object cannot cross to a thread). Without it the reads share the one driver.
@@ -168,7 +174,7 @@ export function exportRecords(
   driver: Neo4jDriver,
   options: ExportOptions = {},
 ): ReadableStream<BodyRecord> {
-  checkJobs(options.jobs);
+  checkJobs(options.jobs, options.chunkSize);
   // Records go out as they are: the queue is what pauses the driver.
   const source = new ExportSource<BodyRecord>(
     driverOf(driver),
@@ -207,7 +213,7 @@ export function exportBackup(
   driver: Neo4jDriver,
   options: ExportOptions & { compress?: boolean; compressionLevel?: number } = {},
 ): ReadableStream<Uint8Array> {
-  checkJobs(options.jobs);
+  checkJobs(options.jobs, options.chunkSize);
   // Made now, so that a bad level throws here.
   const gzip = (options.compress ?? true) ? new GzipStream(options.compressionLevel) : undefined;
   // Records are encoded as the driver hands them over: no stream hop per record, and a queue of
@@ -224,7 +230,15 @@ export function exportBackup(
   return gzip ? compressedOnRead(lines, gzip, source) : lines;
 }
 
-function checkJobs(jobs: number | undefined): void {
+function checkJobs(jobs: number | undefined, chunkSize?: number): void {
+  if (
+    chunkSize !== undefined &&
+    !(Number.isInteger(chunkSize) && chunkSize >= 1 && chunkSize <= CHUNK_IDS)
+  ) {
+    throw new UsageError(
+      `Invalid chunk size '${chunkSize}': expected a whole number from 1 to ${CHUNK_IDS}`,
+    );
+  }
   if (jobs === undefined || (Number.isInteger(jobs) && jobs >= 1 && jobs <= MAX_JOBS)) return;
   throw new UsageError(`Invalid jobs '${jobs}': expected a whole number from 1 to ${MAX_JOBS}`);
 }
@@ -401,6 +415,11 @@ class ExportPump {
   #filter?: RecordSelector;
   #params: Record<string, string[]> = {};
   #leftOut: FilterSummary = emptySummary();
+
+  /** Ids per chunk at first and at most (`chunkSize`). */
+  get #chunkMax(): number {
+    return this.#options.chunkSize ?? CHUNK_IDS;
+  }
 
   constructor(
     driver: Driver,
@@ -619,7 +638,7 @@ class ExportPump {
         this.#progress("advance", phase, done, Math.max(total, done));
       }
     };
-    const chunks = { size: CHUNK_IDS, shrunk: false };
+    const chunks = { size: this.#chunkMax, shrunk: false };
     for (let from = 0, max = await this.#maxId(info, maxQuery); from <= max;) {
       const range = { from, max };
       if (this.#workers) await this.#readInWorkers(phase, query, range, chunks, onChunk);
@@ -661,7 +680,7 @@ class ExportPump {
       }
       chunkDone();
       from = to + 1;
-      chunks.size = Math.min(CHUNK_IDS, chunks.size * 2);
+      chunks.size = Math.min(this.#chunkMax, chunks.size * 2);
     }
   }
 
@@ -711,7 +730,7 @@ class ExportPump {
         await this.#chunk(info, query, from, to, (row) => rows.push(row) > 0);
         return rows;
       });
-      chunks.size = Math.min(CHUNK_IDS, chunks.size * 2);
+      chunks.size = Math.min(this.#chunkMax, chunks.size * 2);
       return rows;
     } catch (e) {
       if (!this.#halves(e, chunks) || from === to) throw e;
@@ -759,7 +778,7 @@ class ExportPump {
         `reading ${phase}`,
         () => this.#workers!.read({ phase, query, from, to }),
       );
-      chunks.size = Math.min(CHUNK_IDS, chunks.size * 2);
+      chunks.size = Math.min(this.#chunkMax, chunks.size * 2);
       return [chunk];
     } catch (e) {
       if (!this.#halves(e, chunks) || from === to) throw e;

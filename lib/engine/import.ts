@@ -138,6 +138,8 @@ export interface ImportSummary {
   batchesReduced?: string;
   /** True when this import continued an interrupted one (`resume`). */
   resumed: boolean;
+  /** Write transactions that were in flight at once (`jobs`, default 1). */
+  jobs: number;
   /** Batches the target rolled back as deadlocks and that were written again (`jobs` > 1). */
   deadlocks?: number;
   /** What `clean` deleted and dropped before the import, when it was asked for. */
@@ -212,6 +214,7 @@ export async function importRecords(
         target,
         ...done,
         resumed: start.resume !== undefined,
+        jobs: options.jobs ?? 1,
         ...(exact.deadlocks ? { deadlocks: exact.deadlocks } : {}),
         ...(start.cleaned ? { cleaned: start.cleaned } : {}),
         seconds: (performance.now() - started) / 1000,
@@ -414,7 +417,7 @@ async function write(
   target: ServerInfo,
   options: ImportOptions,
   start: Start,
-): Promise<Omit<ImportSummary, "header" | "target" | "seconds" | "resumed">> {
+): Promise<Omit<ImportSummary, "header" | "target" | "seconds" | "resumed" | "jobs">> {
   const data = new BatchWriter(exact, {
     batchSize: options.batchSize ?? 5_000,
     zonedDetour: target.major < 5, // see zoned_datetimes.ts

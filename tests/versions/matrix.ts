@@ -14,6 +14,7 @@ import { after, test } from "node:test";
 import process from "node:process";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 import neo4j, { type Driver } from "neo4j-driver";
@@ -22,7 +23,7 @@ import { importBackup, type ImportSummary, partialImportOf } from "../../lib/eng
 import type { Properties, SchemaRecord } from "../../lib/format/records.ts";
 import { readSchema } from "../../lib/neo4j/schema.ts";
 import { KNOWN_LINES, type Neo4jLine, startServer } from "../../scripts/neo4j_server.ts";
-import { connect, counts, cypher, type Neo4jServer } from "../_server.ts";
+import { connect, counts, cypher, type Neo4jServer, wipe } from "../_server.ts";
 import { collect, fingerprint, loadTestData, streamOf, TYPED_VALUES } from "../_graph.ts";
 
 /** Schema every line can hold (4.4 turns the plain indexes into BTREE indexes). */
@@ -127,21 +128,6 @@ async function start(line: Neo4jLine): Promise<Neo4jServer> {
   return server;
 }
 
-/** Deletes the data and the schema an import made (the built-in lookup indexes stay). */
-async function wipe(driver: Driver): Promise<void> {
-  await cypher(driver, "MATCH (n) DETACH DELETE n");
-  for (const { name } of await cypher(driver, "SHOW CONSTRAINTS YIELD name RETURN name")) {
-    await cypher(driver, `DROP CONSTRAINT \`${String(name).replaceAll("`", "``")}\``);
-  }
-  const indexes = await cypher(
-    driver,
-    "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name",
-  );
-  for (const { name } of indexes) {
-    await cypher(driver, `DROP INDEX \`${String(name).replaceAll("`", "``")}\``);
-  }
-}
-
 async function schemaOf(driver: Driver): Promise<Map<string, SchemaRecord>> {
   const session = driver.session({ defaultAccessMode: neo4j.session.READ });
   try {
@@ -177,6 +163,13 @@ for (const line of LINES) {
       const t = performance.now();
       const bytes = await collect(exportBackup(driver));
       timings.push(`export ${line}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      // --jobs 2 in worker threads, in chunks of 7 ids so that many are in flight: same lines.
+      const parallel = await collect(exportBackup(driver, {
+        jobs: 2,
+        chunkSize: 7,
+        connection: { uri: server.uri, username: server.username, password: server.password },
+      }));
+      assert.deepStrictEqual(body(parallel), body(bytes), `export -j 2 on ${line}`);
       backups.set(line, {
         line,
         version: server.version,
@@ -189,6 +182,13 @@ for (const line of LINES) {
       await server.stop();
     }
   });
+}
+
+/** The lines between the header (its time differs) and the footer (its checksum covers it). */
+function body(backup: Uint8Array): string[] {
+  const lines = new TextDecoder().decode(gunzipSync(backup)).split("\n");
+  assert.equal(lines.pop(), "", "the backup does not end with a newline");
+  return lines.slice(1, -1);
 }
 
 /** The type a source index must have on the target. */
@@ -299,27 +299,59 @@ for (const to of LINES) {
     test(`a backup from ${from} restores into ${to}: same typed values and schema, ${what}`, {
       timeout: 600_000,
     }, async () => {
-      const backup = backups.get(from);
-      assert.ok(backup, `the ${from} backup was not made (see its test)`);
-      const driver = await targetDriver(to);
-      await wipe(driver);
-      const warnings: string[] = [];
-      const summary = await importBackup(driver, streamOf(backup.bytes), {
-        onWarning: (w) => warnings.push(w),
-      });
+      const summary = await restore(from, to, {});
       timings.push(
         `import ${from} -> ${to}: ${summary.seconds.toFixed(1)} s, ` +
           `skipped ${JSON.stringify(summary.skipped.map((s) => s.name))}`,
       );
       report.push({ from, to, skipped: summary.skipped });
-
-      await assertRestored(driver, backup, summary, warnings, to);
     });
   }
 
   const from: Neo4jLine = LINES.includes("5.26") ? "5.26" : to;
-  const phase = ABORT_IN[to];
-  test(`an import from ${from} into ${to} aborted during ${phase} resumes exactly`, {
+  test(`a backup from ${from} restores into ${to} at -j 2 in batches of 7: exact`, {
+    timeout: 600_000,
+  }, async () => {
+    const summary = await restore(from, to, { jobs: 2, batchSize: 7 });
+    timings.push(`import -j 2 ${from} -> ${to}: ${summary.seconds.toFixed(1)} s`);
+    assert.equal(summary.jobs, 2);
+  });
+
+  for (const jobs of [1, 2]) {
+    // -j 2 aborts in the other phase than -j 1, so that each target covers both at each.
+    const phase = jobs === 1 ? ABORT_IN[to] : ABORT_IN[to] === "nodes" ? "relationships" : "nodes";
+    resumeTest(from, to, phase, jobs);
+  }
+}
+
+/** Imports the backup of `from` into an emptied `to` and compares it exactly. */
+async function restore(
+  from: Neo4jLine,
+  to: Neo4jLine,
+  options: { jobs?: number; batchSize?: number },
+): Promise<ImportSummary> {
+  const backup = backups.get(from);
+  assert.ok(backup, `the ${from} backup was not made (see its test)`);
+  const driver = await targetDriver(to);
+  await wipe(driver);
+  const warnings: string[] = [];
+  const summary = await importBackup(driver, streamOf(backup.bytes), {
+    ...options,
+    onWarning: (w) => warnings.push(w),
+  });
+  await assertRestored(driver, backup, summary, warnings, to);
+  return summary;
+}
+
+/** An import aborted during `phase` at `jobs` in flight, then resumed at `jobs`. */
+function resumeTest(
+  from: Neo4jLine,
+  to: Neo4jLine,
+  phase: "nodes" | "relationships",
+  jobs: number,
+): void {
+  const at = jobs === 1 ? "" : ` at -j ${jobs}`;
+  test(`an import from ${from} into ${to} aborted during ${phase}${at} resumes exactly`, {
     timeout: 600_000,
   }, async () => {
     const backup = backups.get(from);
@@ -334,6 +366,7 @@ for (const to of LINES) {
       const error = await importBackup(driver, streamOf(backup.bytes), {
         state,
         batchSize: 50,
+        jobs,
         signal: controller.signal,
         onProgress: (e) => {
           if (e.type === "advance" && e.phase === phase) controller.abort();
@@ -361,10 +394,11 @@ for (const to of LINES) {
       const summary = await importBackup(driver, streamOf(backup.bytes), {
         state,
         resume: true,
+        jobs,
         onWarning: (w) => warnings.push(w),
       });
       timings.push(
-        `resume ${from} -> ${to} (aborted in ${phase} at ${held.nodes} nodes, ` +
+        `resume${at} ${from} -> ${to} (aborted in ${phase} at ${held.nodes} nodes, ` +
           `${held.relationships} relationships after ${aborted.toFixed(1)} s): ` +
           `${summary.seconds.toFixed(1)} s`,
       );
