@@ -54,7 +54,7 @@ import {
   writeSummary,
 } from "./json_summary.ts";
 import { runDryRun } from "./dry_run.ts";
-import { describeContents, type TargetContents } from "../engine/clean.ts";
+import { describeContents } from "../engine/clean.ts";
 
 const OPTIONS: OptionTable = {
   ...COMMON_OPTIONS,
@@ -369,7 +369,9 @@ function printSummary(
       1,
       0,
       `Note: the target rolled back ${plural(summary.deadlocks, "batch", "batches")} as ` +
-        `deadlocks (--jobs ${summary.jobs}); each was written again`,
+        (summary.deadlocks === 1
+          ? `a deadlock (--jobs ${summary.jobs}); it was written again`
+          : `deadlocks (--jobs ${summary.jobs}); each was written again`),
     );
   }
   const changed = summary.createdWithChanges;
