@@ -157,7 +157,8 @@ const BLOCK_BYTES = 65536;
  *   floats).
  * @param options Database, fetch size, progress, cancellation, chunk reads in flight.
  * @returns A stream of records.
- * @throws {UsageError} When `jobs` is not a whole number from 1 to {@link MAX_JOBS}.
+ * @throws {UsageError} When `jobs` is not a whole number from 1 to {@link MAX_JOBS}, or
+ *   `chunkSize` not one from 1 to 20,000.
  *
  * @example Count the nodes of a backup without writing it
  * ```ts ignore
@@ -174,7 +175,7 @@ export function exportRecords(
   driver: Neo4jDriver,
   options: ExportOptions = {},
 ): ReadableStream<BodyRecord> {
-  checkJobs(options.jobs, options.chunkSize);
+  checkExportOptions(options.jobs, options.chunkSize);
   // Records go out as they are: the queue is what pauses the driver.
   const source = new ExportSource<BodyRecord>(
     driverOf(driver),
@@ -213,7 +214,7 @@ export function exportBackup(
   driver: Neo4jDriver,
   options: ExportOptions & { compress?: boolean; compressionLevel?: number } = {},
 ): ReadableStream<Uint8Array> {
-  checkJobs(options.jobs, options.chunkSize);
+  checkExportOptions(options.jobs, options.chunkSize);
   // Made now, so that a bad level throws here.
   const gzip = (options.compress ?? true) ? new GzipStream(options.compressionLevel) : undefined;
   // Records are encoded as the driver hands them over: no stream hop per record, and a queue of
@@ -230,7 +231,7 @@ export function exportBackup(
   return gzip ? compressedOnRead(lines, gzip, source) : lines;
 }
 
-function checkJobs(jobs: number | undefined, chunkSize?: number): void {
+function checkExportOptions(jobs: number | undefined, chunkSize?: number): void {
   if (
     chunkSize !== undefined &&
     !(Number.isInteger(chunkSize) && chunkSize >= 1 && chunkSize <= CHUNK_IDS)
