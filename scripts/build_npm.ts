@@ -133,7 +133,11 @@ function tsconfig(tools: string, shim: string): Record<string, unknown> {
       paths: { "neo4j-driver": [join(NPM_DIR, "node_modules", "neo4j-driver")] },
     },
     files: [join(ROOT, "mod.ts"), join(ROOT, "cli.ts"), shim],
-    include: [join(ROOT, "lib", "**", "*_test.ts"), join(ROOT, "tests", "*_test.ts")],
+    include: [
+      join(ROOT, "lib", "**", "*_test.ts"),
+      join(ROOT, "tests", "*_test.ts"),
+      join(ROOT, "scripts", "test.ts"),
+    ],
   };
 }
 

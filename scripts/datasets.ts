@@ -1,5 +1,5 @@
 /**
- * Loads the shared public datasets (`../shared/datasets`) into a database with the driver:
+ * Loads the public datasets of `testdata/` (sources and licences in its README) into a database:
  * Movies (one Cypher statement, plus the Python tool's edge cases) and Northwind (from its CSV
  * files, in the graph model of its `northwind.cypher`, which loads from addresses we cannot reach).
  *
@@ -12,17 +12,17 @@ import { fileURLToPath } from "node:url";
 import type { Driver } from "neo4j-driver";
 
 /**
- * The shared datasets folder: `../shared/datasets` beside the repository, found by looking
- * upwards from here, so the tests compiled into `npm/` for Node find it too.
+ * The repository's `testdata/` folder, found by looking upwards from here, so the tests compiled
+ * into `npm/` for Node find it too.
  */
 export const DATASETS: string = findDatasets(dirname(fileURLToPath(import.meta.url)));
 
 function findDatasets(from: string): string {
-  for (let dir = dirname(from); dirname(dir) !== dir; dir = dirname(dir)) {
-    const candidate = join(dir, "shared", "datasets");
-    if (existsSync(candidate)) return candidate;
+  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir)) {
+    const candidate = join(dir, "testdata");
+    if (existsSync(join(candidate, "movies"))) return candidate;
   }
-  return join(from, "..", "..", "shared", "datasets"); // for the error message of a missing file
+  return join(from, "..", "testdata"); // for the error message of a missing file
 }
 
 /** Reads a file of the datasets folder. */

@@ -371,15 +371,11 @@ export async function startServer(options: ServerOptions = {}): Promise<Neo4jSer
     home,
     stop: async () => {
       if (!running.delete(server)) return;
-      await endChild(child);
+      // The store is deleted next, so nothing is gained by waiting for a clean shutdown.
+      await killChild(child);
       rmSync(home, { recursive: true, force: true });
     },
-    kill: async () => {
-      if (!isAlive(child)) return;
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      child.kill("SIGKILL");
-      await exited;
-    },
+    kill: () => killChild(child),
     restart: async () => {
       if (isAlive(child)) {
         writeFileSync(join(home, "keep-store"), "");
@@ -465,6 +461,14 @@ function installPlugins(home: string, options: ServerOptions): string[] {
 
 function isAlive(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
+}
+
+/** Kills a launcher's JVM with SIGKILL, as a crash would, and waits until it is gone. */
+async function killChild(child: ChildProcess): Promise<void> {
+  if (!isAlive(child)) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGKILL");
+  await exited;
 }
 
 /** Ends a launcher cleanly (its stdin closes, its shutdown hook runs); SIGKILL after 60 s. */

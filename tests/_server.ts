@@ -7,7 +7,13 @@
 
 import { after, before } from "node:test";
 import neo4j, { type Driver } from "neo4j-driver";
-import { type Neo4jServer, type ServerOptions, startServer } from "../scripts/neo4j_server.ts";
+import {
+  DEFAULT_LINE,
+  type Neo4jServer,
+  type ServerOptions,
+  startServer,
+} from "../scripts/neo4j_server.ts";
+import { pooledServer, resetServer, takePooled } from "../scripts/server_pool.ts";
 
 export { dataset, DATASETS, loadMovies, loadMoviesWithEdgeCases } from "../scripts/datasets.ts";
 
@@ -16,19 +22,41 @@ export type { Neo4jServer };
 /** The servers of a test file, and `ready()`, which resolves once they all run. */
 export type Servers = Neo4jServer[] & { ready(): Promise<void> };
 
+/** Options of {@link useServers}: those of the servers, and whether they must be new. */
+export interface UseServersOptions extends ServerOptions {
+  /**
+   * Start new servers even when the run has a pool (scripts/test.ts): for a test that kills or
+   * restarts its server. Servers with settings, TLS, a data folder or plugins are always new.
+   */
+  fresh?: boolean;
+}
+
 /**
- * Starts `count` fresh servers before the tests of the calling file and stops them after.
+ * Gives the calling test file `count` servers as a fresh store has them: servers of the run's
+ * pool (scripts/server_pool.ts), reset, when the run has one and the options ask for nothing
+ * special; otherwise new servers, started before the file's tests and stopped after them.
  * The returned array is filled once they run: a file's own top-level `before` must begin with
  * `await servers.ready()`, because Node 20 starts top-level `before` hooks together, not one
  * after another (Deno runs them in order).
  */
-export function useServers(count: number, options: ServerOptions = {}): Servers {
+export function useServers(count: number, options: UseServersOptions = {}): Servers {
+  const { fresh, ...serverOptions } = options;
+  const plain = !fresh && !options.tls && !options.settings && !options.dataDir &&
+    !options.mavenVersion && !options.plugins && !options.confFiles;
+  const pooled = plain ? takePooled(count, options.version ?? DEFAULT_LINE) : undefined;
   const servers: Neo4jServer[] = [];
   let starting: Promise<void> | undefined;
   const ready = () =>
     starting ??= (async () => {
+      if (pooled) {
+        for (const p of pooled) {
+          await resetServer(p);
+          servers.push(pooledServer(p));
+        }
+        return;
+      }
       // One at a time: on 2 cores parallel JVM starts are slower than sequential ones.
-      for (let i = 0; i < count; i++) servers.push(await startServer(options));
+      for (let i = 0; i < count; i++) servers.push(await startServer(serverOptions));
     })();
   before(ready, { timeout: 600_000 });
   after(async () => {

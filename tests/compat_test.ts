@@ -83,10 +83,12 @@ type Row = { key: string; props: Properties };
 async function nodesByKey(driver: Driver): Promise<Map<string, Properties>> {
   const rows = await cypher(
     driver,
-    "MATCH (n) RETURN reduce(s = '', l IN labels(n) | s + ':' + l) + '|' + coalesce(n.name, n.title) AS k, " +
-      "properties(n) AS p",
+    "MATCH (n) RETURN labels(n) AS l, coalesce(n.name, n.title) AS k, properties(n) AS p",
   );
-  return new Map(rows.map((r) => [String(r.k), r.p as Properties]));
+  // Labels sorted: their order follows token ids, which differ between two databases.
+  const key = (r: Record<string, unknown>) =>
+    `${[...(r.l as string[])].sort().map((l) => `:${l}`).join("")}|${r.k}`;
+  return new Map(rows.map((r) => [key(r), r.p as Properties]));
 }
 
 async function relsOf(driver: Driver): Promise<Row[]> {

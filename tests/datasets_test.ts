@@ -7,7 +7,8 @@ import { loadMoviesWithEdgeCases, loadNorthwind, parseCsv } from "../scripts/dat
 import { connect, counts, cypher, useServers } from "./_server.ts";
 import { catalog, collect, fingerprint, streamOf } from "./_graph.ts";
 
-const servers = useServers(2);
+// New servers: the "no trace" test compares every token, and a pooled one keeps earlier files'.
+const servers = useServers(2, { fresh: true });
 let source: Driver;
 let target: Driver;
 let summary: ImportSummary;

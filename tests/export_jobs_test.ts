@@ -22,7 +22,7 @@ import { clear, connect, cypher, type Neo4jServer, useServers } from "./_server.
 import { collect, fingerprint, loadTestData, streamOf } from "./_graph.ts";
 import { as, cleanEnv, CLI, tempDir } from "./_cli.ts";
 
-const servers = useServers(1);
+const servers = useServers(1, { fresh: true }); // a test kills it
 /** Past two chunks of 20,000 ids, so that reads overlap. */
 const ITEMS = 45_000;
 let server: Neo4jServer;

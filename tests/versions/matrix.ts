@@ -179,7 +179,7 @@ for (const line of LINES) {
       });
     } finally {
       await driver.close();
-      await server.stop();
+      keep(line, server);
     }
   });
 }
@@ -411,27 +411,25 @@ function resumeTest(
   });
 }
 
-let current: { line: Neo4jLine; server: Neo4jServer; driver: Driver } | undefined;
+/** The server of each line: made for its backup, then the target of every restore into it. */
+const running = new Map<Neo4jLine, { server: Neo4jServer; driver: Driver }>();
 const report: { from: Neo4jLine; to: Neo4jLine; skipped: ImportSummary["skipped"] }[] = [];
 
-/** The driver of the target server of a line, starting it (and stopping the previous one). */
-async function targetDriver(line: Neo4jLine): Promise<Driver> {
-  if (current?.line === line) return current.driver;
-  await stopCurrent();
-  const server = await start(line);
-  current = { line, server, driver: connect(server) };
-  return current.driver;
+function keep(line: Neo4jLine, server: Neo4jServer): void {
+  running.set(line, { server, driver: connect(server) });
 }
 
-async function stopCurrent(): Promise<void> {
-  if (!current) return;
-  await current.driver.close();
-  await current.server.stop();
-  current = undefined;
+/** The driver of the server of a line (every restore wipes it first), starting it when needed. */
+async function targetDriver(line: Neo4jLine): Promise<Driver> {
+  if (!running.has(line)) keep(line, await start(line));
+  return running.get(line)!.driver;
 }
 
 after(async () => {
-  await stopCurrent();
+  for (const { server, driver } of running.values()) {
+    await driver.close();
+    await server.stop();
+  }
   console.log(`\n${timings.join("\n")}`);
   for (const { from, to, skipped } of report) {
     for (const s of skipped) {
