@@ -414,6 +414,7 @@ async function spawnServer(launch: Launch): Promise<ChildProcess> {
   const child = spawn(java, [
     `-Xmx${options.heap ?? "768m"}`,
     "-XX:+UseSerialGC",
+    ...extraJvmFlags(),
     ...spec.jvmFlags,
     `-Dneo4j.line=${version}`,
     "-cp",
@@ -442,6 +443,15 @@ async function spawnServer(launch: Launch): Promise<ChildProcess> {
     );
   }
   return child;
+}
+
+/**
+ * JVM flags from `NEO4J_BACKUP_SERVER_JVM_FLAGS` (space-separated): `scripts/test.ts` passes
+ * `-XX:TieredStopAtLevel=1` there (and `neo4j-admin` gets them too): test servers live for
+ * seconds, where the optimising compiler costs more CPU than it saves.
+ */
+function extraJvmFlags(): string[] {
+  return (process.env.NEO4J_BACKUP_SERVER_JVM_FLAGS ?? "").split(" ").filter((f) => f !== "");
 }
 
 /** Copies the plugin jars into `home/plugins` and writes the conf files; returns the jars' paths. */
@@ -539,6 +549,7 @@ export function runNeo4jAdmin(
   }
   const r = spawnSync(java, [
     `-Xmx${heap}`,
+    ...extraJvmFlags(),
     ...spec.jvmFlags,
     "-cp",
     `${join(dir, "lib")}/*`,

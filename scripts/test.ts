@@ -8,7 +8,8 @@
  * ```
  *
  * The command's output passes through unchanged; the table of the ten slowest files follows
- * it. The exit code is the command's.
+ * it. The exit code is the command's. Servers of the run start with a quick JIT
+ * (`NEO4J_BACKUP_SERVER_JVM_FLAGS`, default `-XX:TieredStopAtLevel=1`).
  *
  * @module
  */
@@ -42,6 +43,9 @@ async function run(args: string[]): Promise<number> {
     return 2;
   }
   const size = Number(values.pool);
+  // Quick JIT for every server of the run (pool, fresh ones, neo4j-admin): half the CPU of a
+  // start on 2 cores (15 s against 8 s measured), and faster on the small graphs of tests.
+  process.env.NEO4J_BACKUP_SERVER_JVM_FLAGS ??= "-XX:TieredStopAtLevel=1";
   const dir = mkdtempSync(join(tmpdir(), "neo4j-backup-pool-"));
   const file = join(dir, "pool.json");
   const started = Date.now();
