@@ -22,7 +22,7 @@ import type { RetryInfo } from "../lib/engine/retry.ts";
 import { type Neo4jServer, startServer } from "../scripts/neo4j_server.ts";
 import { startFaultProxy } from "../scripts/fault_proxy.ts";
 import { catalog, fingerprint } from "./_graph.ts";
-import { clear } from "./_server.ts";
+import { clear, patient } from "./_server.ts";
 import { finished, startCli } from "./_cli.ts";
 
 const NODES = 24_000;
@@ -109,18 +109,9 @@ function driverFor(server: Neo4jServer, uri = server.uri): Driver {
   });
 }
 
-/**
- * A driver whose `executeQuery` runs with a long transaction timeout: the test's own reads of
- * the whole graph must not meet the 2 s `db.transaction.timeout` of the limited target (a
- * client-set timeout takes precedence over the setting).
- */
+/** A driver for the test's own reads of the whole graph, past the target's 2 s timeout. */
 function patientDriver(server: Neo4jServer): Driver {
-  const driver = driverFor(server);
-  const run = driver.executeQuery.bind(driver);
-  return Object.assign(driver, {
-    executeQuery: (query: string, params?: Record<string, unknown>) =>
-      run(query, params, { transactionConfig: { timeout: 120_000 } }),
-  }) as Driver;
+  return patient(driverFor(server));
 }
 
 /** The graph and the tokens and schema of a target, to compare with the backup's. */
