@@ -44,7 +44,7 @@ import {
   wantsSummary,
   writeSummary,
 } from "./json_summary.ts";
-import { checkOverwrite, writeAtomically } from "./output_file.ts";
+import { checkOverwrite, type OverwriteGrant, writeAtomically } from "./output_file.ts";
 import { plural } from "./progress.ts";
 
 /** The formats `convert` writes. */
@@ -200,7 +200,7 @@ export async function runConvert(args: string[], context: CommandContext): Promi
   const flags = parseConvertArgs(args);
   if (flags.help) return await writeStdout(helpText("convert"));
   const started = Date.now();
-  await checkOutput(flags, context);
+  const grant = await checkOutput(flags, context);
   const { progress, watch } = startDisplay(context, flags.quiet);
   const { warn, warnings } = collectWarnings((m) => progress.warn(m));
   const loss = new LossReport();
@@ -214,7 +214,7 @@ export async function runConvert(args: string[], context: CommandContext): Promi
     });
     if (flags.filter) records = records.pipeThrough(filter = new FilterStream(flags.filter));
     counter = new RecordProgressStream((e) => progress.update(e));
-    bytes = await write(flags, records.pipeThrough(counter), loss, watch.signal);
+    bytes = await write(flags, records.pipeThrough(counter), loss, watch.signal, grant);
     progress.finish();
   } catch (e) {
     progress.clear();
@@ -255,7 +255,10 @@ export async function runConvert(args: string[], context: CommandContext): Promi
 }
 
 /** Refuses an output that exists, unless `--force`; creates the admin-csv folder. */
-async function checkOutput(flags: ConvertFlags, context: CommandContext): Promise<void> {
+async function checkOutput(
+  flags: ConvertFlags,
+  context: CommandContext,
+): Promise<OverwriteGrant | undefined> {
   if (flags.output === "-") return;
   if (flags.format !== "admin-csv") {
     const canPrompt = context.terminal.stdin && context.terminal.stderr;
@@ -279,6 +282,7 @@ async function write(
   records: ReadableStream<BackupRecord>,
   loss: LossReport,
   signal: AbortSignal,
+  grant?: OverwriteGrant,
 ): Promise<number> {
   if (flags.format === "admin-csv") {
     const folder = await makeFolder(flags.output);
@@ -297,7 +301,7 @@ async function write(
       }),
     );
     if (toStdout) await counted.pipeTo(stdout(), { signal });
-    else await writeAtomically(flags.output, counted, signal);
+    else await writeAtomically(flags.output, counted, signal, grant);
   };
   if (flags.format === "graphml") {
     const tempPath = temporaryPath(toStdout ? undefined : flags.output);

@@ -30,7 +30,12 @@ import { helpText } from "./help.ts";
 import { FILTER_OPTIONS, filterFlags, leftOutLine } from "./filter_flags.ts";
 import type { FilterSummary, RecordFilter } from "../engine/filter.ts";
 import { Interrupted } from "./interrupt.ts";
-import { checkOverwrite, defaultOutputName, writeAtomically } from "./output_file.ts";
+import {
+  checkOverwrite,
+  defaultOutputName,
+  type OverwriteGrant,
+  writeAtomically,
+} from "./output_file.ts";
 import { resolvePassword } from "./password.ts";
 import { retryLine } from "./retry_line.ts";
 import {
@@ -167,7 +172,8 @@ export async function runExport(args: string[], context: CommandContext): Promis
   }
   const canPrompt = terminal.stdin && terminal.stderr;
   const policy = { overwrite: flags.force || flags.yes, canPrompt };
-  if (flags.output !== undefined && !toStdout) await checkOverwrite(flags.output, policy);
+  let grant: OverwriteGrant | undefined;
+  if (flags.output !== undefined && !toStdout) grant = await checkOverwrite(flags.output, policy);
 
   const password = await resolvePassword(flags.connection, canPrompt);
   stderr.hide(password);
@@ -177,7 +183,7 @@ export async function runExport(args: string[], context: CommandContext): Promis
   const started = performance.now();
   try {
     const path = flags.output ?? defaultOutputName(database, new Date(), flags.compress);
-    if (flags.output === undefined) await checkOverwrite(path, policy);
+    if (flags.output === undefined) grant = await checkOverwrite(path, policy);
     const counter = new ByteCountStream();
     const { warn, warnings } = collectWarnings((message) => progress.warn(message));
     let leftOut: FilterSummary | undefined;
@@ -205,7 +211,7 @@ export async function runExport(args: string[], context: CommandContext): Promis
       signal: watch.signal,
     }).pipeThrough(counter);
     if (toStdout) await bytes.pipeTo(stdout(), { signal: watch.signal });
-    else await writeAtomically(path, bytes, watch.signal);
+    else await writeAtomically(path, bytes, watch.signal, grant);
     progress.finish();
     if (!flags.quiet) printSummary(context, progress, database, path, counter.bytes, started);
     if (wantsSummary(flags.summary)) {

@@ -1,6 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileError, RefusedError } from "../errors.ts";
@@ -102,4 +111,90 @@ test("writeAtomically reports a folder that cannot be written as a file error", 
       return true;
     },
   );
+});
+
+const refuse = { overwrite: false, canPrompt: false };
+const force = { overwrite: true, canPrompt: false };
+
+test("checkOverwrite counts a link at the output, even a dangling one, as an existing file", async () => {
+  const dir = tempDir();
+  try {
+    const file = join(dir, "b.jsonl.gz");
+    symlinkSync(join(dir, "nowhere"), file);
+    await assert.rejects(checkOverwrite(file, refuse), /already exists; pass --force/);
+    assert.deepEqual(await checkOverwrite(file, force), { replace: true, replacePartial: true });
+    rmSync(file);
+    symlinkSync(dir, file);
+    await assert.rejects(checkOverwrite(file, force), /it is not a file; name a file with -o/);
+    rmSync(file);
+    assert.deepEqual(await checkOverwrite(file, refuse), { replace: false, replacePartial: false });
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test("checkOverwrite refuses a partial file left by an interrupted run unless --force", async () => {
+  const dir = tempDir();
+  try {
+    const file = join(dir, "b.jsonl.gz");
+    symlinkSync(join(dir, "nowhere"), `${file}.partial`);
+    await assert.rejects(checkOverwrite(file, refuse), (e) => {
+      assert.ok(e instanceof RefusedError);
+      assert.equal(
+        e.message,
+        `File '${file}.partial' exists: an earlier run was interrupted, or another one is writing it; remove it, or pass --force to replace it`,
+      );
+      return true;
+    });
+    assert.deepEqual(await checkOverwrite(file, force), { replace: true, replacePartial: true });
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test("writeAtomically never writes through a link planted at FILE.partial, with or without --force", async () => {
+  const dir = tempDir();
+  try {
+    const victim = join(dir, "victim");
+    writeFileSync(victim, "precious");
+    const file = join(dir, "b.jsonl");
+    symlinkSync(victim, `${file}.partial`);
+    await assert.rejects(writeAtomically(file, ReadableStream.from([bytes("new")])), FileError);
+    assert.equal(readFileSync(victim, "utf8"), "precious");
+    assert.equal(existsSync(file), false);
+    const grant = await checkOverwrite(file, force);
+    await writeAtomically(file, ReadableStream.from([bytes("new")]), undefined, grant);
+    assert.equal(readFileSync(victim, "utf8"), "precious");
+    assert.equal(readFileSync(file, "utf8"), "new");
+    assert.deepEqual(readdirSync(dir).sort(), ["b.jsonl", "victim"]);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test("writeAtomically never overwrites a file without --force, and replaces a link itself with it", async () => {
+  const dir = tempDir();
+  try {
+    const victim = join(dir, "victim");
+    writeFileSync(victim, "precious");
+    const file = join(dir, "b.jsonl");
+    const grant = await checkOverwrite(file, refuse);
+    writeFileSync(file, "appeared meanwhile");
+    await assert.rejects(
+      writeAtomically(file, ReadableStream.from([bytes("new")]), undefined, grant),
+      /^FileError: Cannot publish '.*b\.jsonl': something created it while it was written/,
+    );
+    assert.equal(readFileSync(file, "utf8"), "appeared meanwhile");
+    assert.equal(readFileSync(`${file}.partial`, "utf8"), "new", "the complete output is kept");
+    rmSync(`${file}.partial`);
+    rmSync(file);
+    symlinkSync(victim, file);
+    const forced = await checkOverwrite(file, force);
+    await writeAtomically(file, ReadableStream.from([bytes("new")]), undefined, forced);
+    assert.ok(lstatSync(file).isFile());
+    assert.equal(readFileSync(file, "utf8"), "new");
+    assert.equal(readFileSync(victim, "utf8"), "precious");
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 });

@@ -64,6 +64,8 @@ export async function folderHasEntries(path: string): Promise<boolean> {
 
 /**
  * A name for a temporary file: beside `path` when given, otherwise in the OS temporary folder.
+ * Create it with `openWrite(name, { createNew: true })` (lib/runtime/files.ts), so that a link
+ * or a file someone placed at that name fails the conversion instead of being written through.
  *
  * @param path The file the temporary one prepares, or `undefined`.
  * @returns A path that does not exist yet (random suffix).

@@ -1,12 +1,15 @@
 /**
  * Files as web streams (read, write with fsync, write atomically), path kinds, rename,
- * removal, and the file errors every one of them raises.
+ * removal, and the file errors every one of them raises. No function here writes through a
+ * symbolic link: files are created exclusively (`O_CREAT|O_EXCL`), after removing the old entry
+ * itself when replacing is asked for, and appends refuse a link.
  *
  * @module
  */
 
 import { FileError } from "../errors.ts";
-import { open, rename, rm, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { link, lstat, open, rename, rm, stat, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 
 const REASONS: Record<string, string> = {
@@ -99,13 +102,26 @@ export async function openRead(path: string): Promise<ReadableStream<Uint8Array>
   }, { highWaterMark: 0 });
 }
 
+/** Options of {@link openWrite}. */
+export interface OpenWriteOptions {
+  /**
+   * Fail when anything is at the path (a file, a folder, a link, even a dangling one): for
+   * temporary files. Otherwise the entry there is removed first: a link itself, never its target.
+   */
+  createNew?: boolean;
+}
+
 /**
- * Creates (or truncates) a file for writing. Closing the stream flushes the data to disk
- * (`fsync`) before it resolves, so a later rename publishes complete bytes.
+ * Creates a file for writing, always as a new file (`O_CREAT|O_EXCL`), so that no byte is ever
+ * written through a symbolic link or into a file that another name shares. Whatever entry is at
+ * `path` is removed first (a link itself, never its target; a folder is refused), unless
+ * `createNew` asks to fail instead. Closing the stream flushes the data to disk (`fsync`) before
+ * it resolves, so a later rename publishes complete bytes.
  *
  * @param path The file.
+ * @param options Whether an existing entry fails the call instead of being replaced.
  * @returns A stream that writes each chunk to the file in order.
- * @throws {FileError} When the file cannot be created.
+ * @throws {FileError} When the file cannot be created, or exists and `createNew` is set.
  *
  * @example Write a file
  * ```ts ignore
@@ -114,13 +130,40 @@ export async function openRead(path: string): Promise<ReadableStream<Uint8Array>
  * await ReadableStream.from([new TextEncoder().encode("{}\n")]).pipeTo(out);
  * ```
  */
-export async function openWrite(path: string): Promise<WritableStream<Uint8Array>> {
-  let file: Awaited<ReturnType<typeof open>>;
+export async function openWrite(
+  path: string,
+  options: OpenWriteOptions = {},
+): Promise<WritableStream<Uint8Array>> {
+  let file: FileHandle;
   try {
-    file = await open(path, "w");
+    if (!options.createNew) await removeEntry(path);
+    file = await open(path, "wx");
   } catch (e) {
     throw fileError(e, "create", path);
   }
+  return writable(file, path);
+}
+
+type FileHandle = Awaited<ReturnType<typeof open>>;
+
+/** Removes the entry at `path` itself (a link, not its target); refuses a folder. */
+async function removeEntry(path: string): Promise<void> {
+  try {
+    if ((await lstat(path)).isDirectory()) {
+      throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    }
+    await unlink(path);
+  } catch (e) {
+    if (errorCode(e) !== "ENOENT") throw e;
+  }
+}
+
+function errorCode(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
+/** The file as a stream that writes every chunk, and fsyncs on close. */
+function writable(file: FileHandle, path: string): WritableStream<Uint8Array> {
   return new WritableStream<Uint8Array>({
     async write(chunk) {
       try {
@@ -174,6 +217,46 @@ export async function pathKind(path: string): Promise<PathKind> {
   }
 }
 
+/** What is at a path itself: a file, a folder, a symbolic link, something else, or nothing. */
+export type EntryKind = PathKind | "link";
+
+/**
+ * Tells what is at a path without following a symbolic link: a link, even a dangling one, is
+ * `"link"`, never `"missing"`.
+ *
+ * @param path The path.
+ * @returns Its kind; `"missing"` when no entry has that name.
+ * @throws {FileError} When the path cannot be inspected (e.g. permission denied).
+ *
+ * @example A dangling link is not missing
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mkdtempSync, symlinkSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { entryKind, pathKind } from "./files.ts";
+ * const path = join(mkdtempSync(join(tmpdir(), "entry-")), "link");
+ * symlinkSync("nowhere", path);
+ * assert.equal(await entryKind(path), "link");
+ * assert.equal(await pathKind(path), "missing");
+ * ```
+ */
+export async function entryKind(path: string): Promise<EntryKind> {
+  try {
+    const info = await lstat(path);
+    return info.isSymbolicLink()
+      ? "link"
+      : info.isFile()
+      ? "file"
+      : info.isDirectory()
+      ? "directory"
+      : "other";
+  } catch (e) {
+    if (errorCode(e) === "ENOENT") return "missing";
+    throw fileError(e, "inspect", path);
+  }
+}
+
 /**
  * Removes a file if it exists; a missing file is not an error.
  *
@@ -222,19 +305,35 @@ export interface AtomicWriteOptions {
   signal?: AbortSignal;
   /** Added to the path for the file written before the rename; `".partial"` by default. */
   partialSuffix?: string;
+  /**
+   * Remove an entry already at the partial path (left by an interrupted run: the entry itself,
+   * never a link's target) instead of failing. `false` by default.
+   */
+  replacePartial?: boolean;
+  /**
+   * Replace the entry at `path` when there is one (a link itself, never its target). `true` by
+   * default; when `false`, an entry that is there at the rename fails the write and the
+   * complete file is kept at the partial path.
+   */
+  replace?: boolean;
 }
 
 /**
  * Writes `bytes` to `path` + `.partial`, flushes that file to disk (`fsync`), and only then
  * renames it to `path`, so that `path` never holds a half-written or unsynced file, even after
- * a crash. On any failure, or when the signal aborts, the partial file is removed and an
- * existing `path` is left untouched.
+ * a crash. The partial file is created exclusively: one that exists (even a link) fails the
+ * write, unless `replacePartial` removes it first; no byte goes through a link. On any failure,
+ * or when the signal aborts, the partial file is removed and an existing `path` is left
+ * untouched; only when `path` may not be replaced and appeared meanwhile is the complete
+ * partial file kept.
  *
  * @param path The file to publish.
  * @param bytes Its bytes; cancelled when the partial file cannot be created.
- * @param options The signal that stops the write, and the partial file's suffix.
+ * @param options The signal that stops the write, the partial file's suffix, and what may be
+ *   replaced.
  * @returns Resolves once `path` holds every byte.
- * @throws {FileError} When the file cannot be created, written or renamed.
+ * @throws {FileError} When the file cannot be created, written or renamed, when the partial
+ *   file exists, or when `path` exists and `replace` is `false`.
  *
  * @example Publish a file
  * ```ts
@@ -257,19 +356,69 @@ export async function writeFileAtomically(
   const partial = `${path}${options.partialSuffix ?? ".partial"}`;
   let file: WritableStream<Uint8Array>;
   try {
-    file = await openWrite(partial);
+    file = await openPartial(partial, options.replacePartial ?? false);
   } catch (e) {
     await bytes.cancel(e).catch(() => {});
     throw e;
   }
   try {
     await bytes.pipeTo(file, { signal: options.signal }); // closing the file fsyncs it
+  } catch (e) {
+    await removeFile(partial);
+    throw e;
+  }
+  await publish(partial, path, options.replace ?? true);
+  await syncFolder(dirname(path));
+}
+
+/** Creates the partial file exclusively, with a message that says what to do when it exists. */
+async function openPartial(partial: string, replace: boolean): Promise<WritableStream<Uint8Array>> {
+  try {
+    return await openWrite(partial, { createNew: !replace });
+  } catch (e) {
+    if (errorCode((e as Error).cause) !== "EEXIST") throw e;
+    if (await entryKind(partial) === "directory") {
+      throw fileError(
+        Object.assign(new Error("is a directory"), { code: "EISDIR" }),
+        "create",
+        partial,
+      );
+    }
+    throw new FileError(
+      `Cannot create '${partial}': it already exists, left by an interrupted run or written by another one; remove it and run again`,
+      { cause: e },
+    );
+  }
+}
+
+/**
+ * Renames the complete partial file to `path`. Without `replace`, an entry at `path` is never
+ * replaced: a hard link makes the check and the publication one step where the file system
+ * has them, otherwise the check is made just before the rename. When `path` turns out to exist,
+ * the complete file stays at the partial path, since the user may still want it.
+ */
+async function publish(partial: string, path: string, replace: boolean): Promise<void> {
+  if (!replace) {
+    try {
+      await link(partial, path);
+      await removeFile(partial);
+      return;
+    } catch (e) {
+      // EEXIST is the answer; any other error means no hard links here (FAT, some shares).
+      if (errorCode(e) === "EEXIST" || await entryKind(path) !== "missing") {
+        throw new FileError(
+          `Cannot publish '${path}': something created it while it was written; the complete file is in '${partial}'`,
+          { cause: e },
+        );
+      }
+    }
+  }
+  try {
     await renameFile(partial, path);
   } catch (e) {
     await removeFile(partial);
     throw e;
   }
-  await syncFolder(dirname(path));
 }
 
 /** Flushes a folder's entries (the rename) to disk where the platform allows it. */
@@ -298,12 +447,21 @@ export interface AppendFile {
   close(): Promise<void>;
 }
 
+/** Options of {@link openAppend}. */
+export interface OpenAppendOptions {
+  /** Fail when anything is at the path, even a dangling link: for a file that must be new. */
+  createNew?: boolean;
+}
+
 /**
- * Opens a file for appending, creating it when missing: a journal that must survive a crash.
+ * Opens a file for appending, creating it (exclusively) when missing: a journal that must
+ * survive a crash. A symbolic link at the path is refused, never followed.
  *
  * @param path The file.
+ * @param options Whether an existing file fails the call.
  * @returns The open file.
- * @throws {FileError} When it cannot be opened.
+ * @throws {FileError} When it cannot be opened, is a link or not a file, or exists and
+ *   `createNew` is set.
  *
  * @example Append two lines, the second one flushed to disk
  * ```ts
@@ -320,12 +478,15 @@ export interface AppendFile {
  * assert.equal(readFileSync(path, "utf8"), "one\ntwo\n");
  * ```
  */
-export async function openAppend(path: string): Promise<AppendFile> {
-  let file: Awaited<ReturnType<typeof open>>;
+export async function openAppend(
+  path: string,
+  options: OpenAppendOptions = {},
+): Promise<AppendFile> {
+  let file: FileHandle;
   try {
-    file = await open(path, "a");
+    file = options.createNew ? await open(path, "wx") : await openExistingOrNew(path);
   } catch (e) {
-    throw fileError(e, "create", path);
+    throw fileError(e, options.createNew ? "create" : "open", path);
   }
   let closed = false;
   return {
@@ -343,6 +504,29 @@ export async function openAppend(path: string): Promise<AppendFile> {
       await file.close();
     },
   };
+}
+
+// O_NOFOLLOW: an existing link fails the open (ELOOP) instead of being followed; Windows has no
+// such flag, nor (for a user without privileges) symbolic links.
+const APPEND_NO_FOLLOW = constants.O_WRONLY | constants.O_APPEND | (constants.O_NOFOLLOW ?? 0);
+
+/** Opens an existing file to append to without following a link, or creates it exclusively. */
+async function openExistingOrNew(path: string): Promise<FileHandle> {
+  let file: FileHandle;
+  try {
+    file = await open(path, APPEND_NO_FOLLOW);
+  } catch (e) {
+    if (errorCode(e) === "ENOENT") return await open(path, "wx");
+    if (errorCode(e) === "ELOOP") {
+      throw new Error("it is a symbolic link; remove it", { cause: e });
+    }
+    throw e;
+  }
+  if (!(await file.stat()).isFile()) {
+    await file.close();
+    throw new Error("it is not a file");
+  }
+  return file;
 }
 
 /**

@@ -7,13 +7,16 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { Buffer } from "node:buffer";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileError } from "../errors.ts";
+import { entryKind } from "./files.ts";
 import { fileError } from "./files.ts";
+import { openAppend } from "./files.ts";
 import { openRead } from "./files.ts";
 import { openWrite } from "./files.ts";
 import { pathKind } from "./files.ts";
@@ -61,7 +64,7 @@ test(
 );
 
 test(
-  "openWrite writes every chunk in order and creates or truncates the file",
+  "openWrite writes every chunk in order and replaces an existing file",
   withTempDir(async (dir) => {
     const file = join(dir, "out.txt");
     writeFileSync(file, "something much longer than what follows");
@@ -190,5 +193,201 @@ test(
     });
     assert.ok(cancelled, "the source is cancelled");
     assert.ok(!existsSync(join(dir, "c.jsonl")));
+  }),
+);
+
+test(
+  "openWrite replaces a symbolic link itself and never writes to its target",
+  withTempDir(async (dir) => {
+    const victim = join(dir, "victim");
+    writeFileSync(victim, "precious");
+    symlinkSync(victim, join(dir, "out"));
+    symlinkSync(join(dir, "nowhere"), join(dir, "dangling"));
+    for (const name of ["out", "dangling"]) {
+      await ReadableStream.from([encode("new")]).pipeTo(await openWrite(join(dir, name)));
+      assert.equal(await entryKind(join(dir, name)), "file");
+      assert.equal(readFileSync(join(dir, name), "utf8"), "new");
+    }
+    assert.equal(readFileSync(victim, "utf8"), "precious");
+    assert.equal(
+      existsSync(join(dir, "nowhere")),
+      false,
+      "a dangling link's target is not created",
+    );
+    mkdirSync(join(dir, "folder"));
+    await assert.rejects(
+      openWrite(join(dir, "folder")),
+      /^FileError: Cannot create .*: it is a folder$/,
+    );
+  }),
+);
+
+test(
+  "openWrite with createNew fails when a file, a folder, a link or a dangling link is there",
+  withTempDir(async (dir) => {
+    const victim = join(dir, "victim");
+    writeFileSync(victim, "precious");
+    symlinkSync(victim, join(dir, "link"));
+    symlinkSync(join(dir, "nowhere"), join(dir, "dangling"));
+    mkdirSync(join(dir, "folder"));
+    for (const name of ["victim", "link", "dangling", "folder"]) {
+      await assert.rejects(openWrite(join(dir, name), { createNew: true }), (e: unknown) => {
+        assert.ok(e instanceof FileError);
+        assert.equal(e.message, `Cannot create '${join(dir, name)}': it already exists`);
+        return true;
+      });
+    }
+    assert.equal(readFileSync(victim, "utf8"), "precious");
+    assert.equal(existsSync(join(dir, "nowhere")), false);
+    const fresh = join(dir, "fresh");
+    await ReadableStream.from([encode("x")]).pipeTo(await openWrite(fresh, { createNew: true }));
+    assert.equal(readFileSync(fresh, "utf8"), "x");
+  }),
+);
+
+test(
+  "entryKind tells a link, even a dangling one, from what it points to",
+  withTempDir(async (dir) => {
+    writeFileSync(join(dir, "f"), "");
+    mkdirSync(join(dir, "d"));
+    symlinkSync(join(dir, "f"), join(dir, "to-file"));
+    symlinkSync(join(dir, "nowhere"), join(dir, "dangling"));
+    assert.equal(await entryKind(join(dir, "f")), "file");
+    assert.equal(await entryKind(join(dir, "d")), "directory");
+    assert.equal(await entryKind(join(dir, "to-file")), "link");
+    assert.equal(await entryKind(join(dir, "dangling")), "link");
+    assert.equal(await entryKind(join(dir, "nothing")), "missing");
+  }),
+);
+
+test(
+  "writeFileAtomically refuses a partial file that exists, even a link, and leaves its target untouched",
+  withTempDir(async (dir) => {
+    const victim = join(dir, "victim");
+    writeFileSync(victim, "precious");
+    const file = join(dir, "b.jsonl");
+    for (
+      const plant of [
+        () => symlinkSync(victim, `${file}.partial`),
+        () => writeFileSync(`${file}.partial`, "stale"),
+      ]
+    ) {
+      plant();
+      await assert.rejects(
+        writeFileAtomically(file, ReadableStream.from([encode("new")])),
+        (e: unknown) => {
+          assert.ok(e instanceof FileError);
+          assert.equal(
+            e.message,
+            `Cannot create '${file}.partial': it already exists, left by an interrupted run or written by another one; remove it and run again`,
+          );
+          return true;
+        },
+      );
+      assert.equal(existsSync(file), false);
+      rmSync(`${file}.partial`);
+    }
+    assert.equal(readFileSync(victim, "utf8"), "precious");
+  }),
+);
+
+test(
+  "writeFileAtomically with replacePartial removes a planted link itself, never its target",
+  withTempDir(async (dir) => {
+    const victim = join(dir, "victim");
+    writeFileSync(victim, "precious");
+    const file = join(dir, "b.jsonl");
+    symlinkSync(victim, `${file}.partial`);
+    await writeFileAtomically(file, ReadableStream.from([encode("new")]), { replacePartial: true });
+    assert.equal(readFileSync(file, "utf8"), "new");
+    assert.equal(readFileSync(victim, "utf8"), "precious");
+    assert.deepEqual(readdirSync(dir).sort(), ["b.jsonl", "victim"]);
+  }),
+);
+
+test(
+  "writeFileAtomically replaces a link at the destination itself, never its target",
+  withTempDir(async (dir) => {
+    const victim = join(dir, "victim");
+    writeFileSync(victim, "precious");
+    const file = join(dir, "b.jsonl");
+    symlinkSync(victim, file);
+    await writeFileAtomically(file, ReadableStream.from([encode("new")]));
+    assert.equal(await entryKind(file), "file");
+    assert.equal(readFileSync(file, "utf8"), "new");
+    assert.equal(readFileSync(victim, "utf8"), "precious");
+  }),
+);
+
+test(
+  "writeFileAtomically without replace keeps a file that appeared, and the complete partial file",
+  withTempDir(async (dir) => {
+    const file = join(dir, "b.jsonl");
+    const victim = join(dir, "victim");
+    writeFileSync(victim, "precious");
+    for (const plant of [() => writeFileSync(file, "theirs"), () => symlinkSync(victim, file)]) {
+      const source = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(encode("mine"));
+          plant(); // while the file is written
+          controller.close();
+        },
+      });
+      await assert.rejects(writeFileAtomically(file, source, { replace: false }), (e: unknown) => {
+        assert.ok(e instanceof FileError);
+        assert.equal(
+          e.message,
+          `Cannot publish '${file}': something created it while it was written; the complete file is in '${file}.partial'`,
+        );
+        return true;
+      });
+      assert.equal(readFileSync(`${file}.partial`, "utf8"), "mine");
+      rmSync(`${file}.partial`);
+      rmSync(file);
+    }
+    assert.equal(readFileSync(victim, "utf8"), "precious");
+    await writeFileAtomically(file, ReadableStream.from([encode("mine")]), { replace: false });
+    assert.deepEqual(readdirSync(dir).sort(), ["b.jsonl", "victim"]);
+    assert.equal(readFileSync(file, "utf8"), "mine");
+  }),
+);
+
+test(
+  "openAppend refuses a symbolic link, even a dangling one, and never writes to its target",
+  withTempDir(async (dir) => {
+    const victim = join(dir, "victim");
+    writeFileSync(victim, "precious");
+    symlinkSync(victim, join(dir, "link"));
+    symlinkSync(join(dir, "nowhere"), join(dir, "dangling"));
+    for (const name of ["link", "dangling"]) {
+      await assert.rejects(openAppend(join(dir, name)), (e: unknown) => {
+        assert.ok(e instanceof FileError);
+        assert.equal(
+          e.message,
+          `Cannot open '${join(dir, name)}': it is a symbolic link; remove it`,
+        );
+        return true;
+      });
+    }
+    assert.equal(readFileSync(victim, "utf8"), "precious");
+    assert.equal(existsSync(join(dir, "nowhere")), false);
+  }),
+);
+
+test(
+  "openAppend creates a missing file, appends to an existing one, and with createNew refuses it",
+  withTempDir(async (dir) => {
+    const path = join(dir, "journal");
+    for (const line of ["one\n", "two\n"]) {
+      const file = await openAppend(path);
+      await file.append(line, true);
+      await file.close();
+    }
+    assert.equal(readFileSync(path, "utf8"), "one\ntwo\n");
+    await assert.rejects(
+      openAppend(path, { createNew: true }),
+      /^FileError: Cannot create .*: it already exists$/,
+    );
+    await assert.rejects(openAppend(dir), /^FileError: Cannot open .*: it is a folder$/);
   }),
 );
