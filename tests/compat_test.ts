@@ -1,6 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,7 @@ import { RefusedError } from "../lib/errors.ts";
 import type { Properties } from "../lib/format/records.ts";
 import { clear, connect, counts, cypher, useServers } from "./_server.ts";
 import { fingerprint } from "./_graph.ts";
+import { runCli } from "./_cli.ts";
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "legacy");
 /** The byte array the fixture's source graph holds (Cypher has no byte literal). */
@@ -164,4 +165,56 @@ test("Importer reads the Python tool's layout: every value typed, only what the 
     { name: "movie_title_released", properties: ["title", "released"] },
     { name: "person_name", properties: ["name"] },
   ]);
+});
+
+/** A Python-layout folder under `work` with the given data files (name -> text). */
+function pythonFolder(name: string, files: Record<string, string>): string {
+  const dir = join(work, name);
+  mkdirSync(join(dir, "data"), { recursive: true });
+  writeFileSync(join(dir, "compressed.json"), "false");
+  writeFileSync(join(dir, "uniqueness_constraints.json"), "[]");
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, "data", file), text);
+  return dir;
+}
+
+test("Importer restores a Python value of every private-use character, which its old reader refused", async () => {
+  const value = Array.from({ length: 0xf900 - 0xe000 }, (_, i) => String.fromCharCode(0xe000 + i))
+    .join("");
+  // As Python writes it: every private-use character escaped, NaN bare.
+  const escaped = JSON.stringify(value).replace(
+    /[\ue000-\uf8ff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+  );
+  const dir = pythonFolder("private_use", {
+    "nodes_2.json":
+      `[{"node_id": 7, "node_labels": "Glyphs", "node_props": {"v": ${escaped}, "f": NaN}, ` +
+      `"hash_props": {}}, {"node_id": 8, "node_labels": "", "node_props": {}, "hash_props": {}}]`,
+    "relationships_1.json":
+      `[{"rel_id": 0, "start_node_id": 7, "end_node_id": 8, "rel_type": "R", "rel_props": {}, ` +
+      `"hash_props": {}}]`,
+  });
+  await clear(target);
+  await dropSchema(target);
+  const summary = await new Importer({ projectDir: dir, driver: target }).importData();
+  assert.equal(summary.nodes, 2);
+  assert.equal(summary.relationships, 1);
+  const [row] = await cypher(target, "MATCH (g:Glyphs)-[:R]->() RETURN g.v AS v, g.f AS f");
+  assert.equal(row.v, value);
+  assert.ok(Number.isNaN(row.f));
+});
+
+test("list and convert name the file and row of a damaged Python folder, never 'not a backup'", async () => {
+  const dir = pythonFolder("damaged", {
+    "nodes_2.json": '[{"node_id": 1, "node_labels": "A", "node_props": {}, "hash_props": {}}, ' +
+      '{"node_id": 2, "node_labels": "A", "node_props": {"v": ',
+  });
+  for (const args of [["list", dir], ["convert", dir, "--to", "cypher", "-o", "-"]]) {
+    const run = await runCli(args);
+    assert.equal(run.code, 6, run.stderr);
+    assert.match(
+      run.stderr,
+      /Cannot parse '.*nodes_2\.json': the file ends inside row 2; it was cut short/,
+    );
+    assert.doesNotMatch(run.stderr, /not a backup|not UTF-8/i);
+  }
 });

@@ -6,10 +6,8 @@
  * @module
  */
 
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { gunzip } from "node:zlib";
 import { errorMessage, FileError, FormatError } from "../errors.ts";
 import { FORMAT_NAME, FORMAT_VERSION } from "../format/records.ts";
 import type {
@@ -19,23 +17,29 @@ import type {
   NodeRecord,
   RelationshipRecord,
 } from "../format/records.ts";
-import {
-  decodeLegacyProperties,
-  type LegacyJson,
-  type LegacyPropertyIssue,
-  parseLegacyJson,
-} from "./legacy_values.ts";
+import { LegacyArrayError, MAX_LEGACY_ELEMENT_CHARS, readLegacyArray } from "./legacy_array.ts";
+import { openLegacyText } from "./legacy_file.ts";
+import type { LegacyJson } from "./legacy_json.ts";
+import { QUOTED_CHARS, quoteLegacyText } from "./legacy_text.ts";
+import { decodeLegacyProperties, type LegacyPropertyIssue } from "./legacy_values.ts";
 
 /** Options of {@link readLegacyBackup}. */
 export interface LegacyReadOptions {
   /** Called with a one-line message for every value the legacy layout cannot restore exactly. */
   onWarning?: (message: string) => void;
+  /**
+   * The longest row accepted, in characters of the file's text; 256 MiB by default, the cap a
+   * line of the neo4j-backup format has. A longer row fails the read with a {@link FormatError}.
+   */
+  maxRowChars?: number;
 }
+
+/** How many property keys get their own warning before the rest are summed up in one. */
+const MAX_WARNED_KEYS = 100;
 
 /** The `tool` field of the synthetic header. */
 export const LEGACY_TOOL = "neo4j-backup (python) legacy layout";
 
-const gunzipAsync = promisify(gunzip);
 const DATA_FILE = /^(nodes|relationships)_(\d+)\.json(\.gz)?$/;
 
 type Row = Record<string, LegacyJson>;
@@ -68,13 +72,17 @@ export async function isLegacyBackup(dir: string): Promise<boolean> {
 /**
  * Reads a backup of the Python tool as records: a synthetic header, one uniqueness constraint
  * per constraint in `uniqueness_constraints.json`, the nodes of `data/nodes_K.json[.gz]` and the
- * relationships of `data/relationships_K.json[.gz]`, in the numeric order of `K`. It reads one
- * data file at a time and emits no footer (the layout has no checksum to carry over).
+ * relationships of `data/relationships_K.json[.gz]`, in the numeric order of `K`. It reads each
+ * file as a stream, one row at a time as records are pulled, so memory follows the largest row
+ * (at most `maxRowChars`), never the size of a file or of the folder; it emits no footer (the
+ * layout has no checksum to carry over).
  *
  * @param dir The project directory the Python `Extractor` wrote.
- * @param options Where to send warnings about values that cannot be restored exactly.
+ * @param options Where to send warnings about values that cannot be restored exactly, and the
+ *   longest row accepted.
  * @returns A stream of records; it errors with a {@link FileError} when `dir` cannot be read
- *   and with a {@link FormatError} naming the file when a file is not what the layout says.
+ *   and with a {@link FormatError} naming the file (and the row, when the problem is in one)
+ *   when a file is not what the layout says or a row passes a bound.
  *
  * @example Count the nodes of a legacy backup
  * ```ts
@@ -93,7 +101,9 @@ export function readLegacyBackup(
   dir: string,
   options: LegacyReadOptions = {},
 ): ReadableStream<BackupRecord> {
-  const records = legacyRecords(dir, options.onWarning ?? (() => {}));
+  const records = legacyRecords(dir, options.onWarning ?? (() => {}), {
+    maxElementChars: options.maxRowChars ?? MAX_LEGACY_ELEMENT_CHARS,
+  });
   return new ReadableStream<BackupRecord>({
     async pull(controller) {
       const next = await records.next();
@@ -106,22 +116,64 @@ export function readLegacyBackup(
   }, { highWaterMark: 0 });
 }
 
+interface Bounds {
+  maxElementChars: number;
+}
+
 async function* legacyRecords(
   dir: string,
   warn: (message: string) => void,
+  bounds: Bounds,
 ): AsyncGenerator<BackupRecord> {
   yield await header(dir);
-  yield* await constraints(dir);
+  yield* await constraints(dir, bounds);
   const files = await dataFiles(dir);
   const issues = issueReporter(warn);
   for (const file of files.nodes) {
-    const rows = await readRows(file);
-    for (let i = 0; i < rows.length; i++) yield nodeRecord(rows[i], file, i, issues);
+    let index = 0;
+    for await (const row of elements(file, "row", bounds)) {
+      yield nodeRecord(row, file, index++, issues);
+    }
   }
   for (const file of files.relationships) {
-    const rows = await readRows(file);
-    for (let i = 0; i < rows.length; i++) yield relationshipRecord(rows[i], file, i, issues);
+    let index = 0;
+    for await (const row of elements(file, "row", bounds)) {
+      yield relationshipRecord(row, file, index++, issues);
+    }
   }
+}
+
+/**
+ * The elements of the JSON array in `file`, one at a time as they are pulled; a failure names
+ * the file, and the element when it is in one.
+ */
+async function* elements(file: string, noun: string, bounds: Bounds): AsyncGenerator<LegacyJson> {
+  const text = await openLegacyText(file);
+  const reader = readLegacyArray(text, { ...bounds, noun }).getReader();
+  try {
+    for (;;) {
+      let next: ReadableStreamReadResult<LegacyJson>;
+      try {
+        next = await reader.read();
+      } catch (error) {
+        throw inFile(error, file, noun);
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
+/** Puts the file's name into an error of the array stream; passes anything else on as it is. */
+function inFile(error: unknown, file: string, noun: string): unknown {
+  if (!(error instanceof LegacyArrayError)) return error;
+  return error.element !== undefined
+    ? new FormatError(`Cannot read ${noun} ${error.element} of '${file}': ${error.reason}`, {
+      cause: error,
+    })
+    : new FormatError(`Cannot parse '${file}': ${error.reason}`, { cause: error });
 }
 
 async function header(dir: string): Promise<HeaderRecord> {
@@ -164,19 +216,16 @@ async function rejectOldLayout(dir: string): Promise<void> {
   );
 }
 
-async function constraints(dir: string): Promise<ConstraintRecord[]> {
+async function constraints(dir: string, bounds: Bounds): Promise<ConstraintRecord[]> {
   const file = join(dir, "uniqueness_constraints.json");
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
+  if (!(await stat(file).then((info) => info.isFile(), () => false))) {
     return []; // written with pull_uniqueness_constraints=False or removed: nothing to restore
   }
-  const entries = parse(text, file);
-  if (!Array.isArray(entries)) throw new FormatError(`Cannot read '${file}': expected a list`);
   // The tool wrote one entry per label and property: a composite constraint spans entries.
   const byName = new Map<string, ConstraintRecord>();
-  entries.forEach((entry, i) => {
+  let i = 0;
+  for await (const entry of elements(file, "entry", bounds)) {
+    i++;
     const fields = isRow(entry) ? entry : {};
     const [label, property, name] = [
       fields.node_label,
@@ -185,7 +234,7 @@ async function constraints(dir: string): Promise<ConstraintRecord[]> {
     ];
     if (typeof label !== "string" || typeof property !== "string" || typeof name !== "string") {
       throw new FormatError(
-        `Cannot read entry ${i + 1} of '${file}': expected 'node_label', 'node_prop' and ` +
+        `Cannot read entry ${i} of '${file}': expected 'node_label', 'node_prop' and ` +
           "'constraint_name' strings",
       );
     }
@@ -200,7 +249,7 @@ async function constraints(dir: string): Promise<ConstraintRecord[]> {
     };
     if (!record.properties.includes(property)) record.properties.push(property);
     byName.set(name, record);
-  });
+  }
   return [...byName.values()];
 }
 
@@ -232,55 +281,36 @@ async function dataFiles(dir: string): Promise<DataFiles> {
   return { nodes: ordered(found.nodes), relationships: ordered(found.relationships) };
 }
 
-async function readRows(file: string): Promise<Row[]> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw new FileError(`Cannot read '${file}': ${errorMessage(error)}`, { cause: error });
-  }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = await gunzipAsync(bytes);
-    } catch (error) {
-      throw new FormatError(`Cannot decompress '${file}': ${errorMessage(error)}`, {
-        cause: error,
-      });
-    }
-  }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch (error) {
-    throw new FormatError(`Cannot read '${file}': it is not UTF-8 text`, { cause: error });
-  }
-  const rows = parse(text, file);
-  if (!Array.isArray(rows)) throw new FormatError(`Cannot read '${file}': expected a list of rows`);
-  return rows as Row[];
-}
-
-function parse(text: string, file: string): LegacyJson {
-  try {
-    return parseLegacyJson(text);
-  } catch (error) {
-    throw new FormatError(`Cannot parse '${file}': ${errorMessage(error)}`, { cause: error });
-  }
-}
-
 type IssueReporter = (issue: LegacyPropertyIssue) => void;
 
-/** Warns once per property key and kind, not once per row. */
+/**
+ * Warns once per property key and kind, not once per row, quoting at most a line of the value;
+ * after {@link MAX_WARNED_KEYS} keys one last warning says that more were not named.
+ */
 function issueReporter(warn: (message: string) => void): IssueReporter {
   const seen = new Set<string>();
+  let full = false;
   return ({ key, kind, text }) => {
-    if (seen.has(`${kind}\0${key}`)) return;
+    if (full || seen.has(`${kind}\0${key}`)) return;
+    if (seen.size === MAX_WARNED_KEYS) {
+      full = true;
+      warn(
+        `More than ${MAX_WARNED_KEYS} properties hold values kept as text; ` +
+          "the others are restored as text too and not named",
+      );
+      return;
+    }
     seen.add(`${kind}\0${key}`);
+    const name = quoteLegacyText(key);
+    const length = text.length > QUOTED_CHARS
+      ? ` (${text.length.toLocaleString("en-US")} characters)`
+      : "";
     warn(
       kind === "bytes"
-        ? `Property '${key}' held a byte array the Python tool stored as text; ` +
+        ? `Property '${name}' held a byte array the Python tool stored as text; ` +
           "it is restored as that text"
-        : `Property '${key}' holds "${text}", which is not a value the Python tool writes; ` +
-          "it is restored as that text",
+        : `Property '${name}' holds "${quoteLegacyText(text)}"${length}, which is not a value ` +
+          "the Python tool writes; it is restored as that text",
     );
   };
 }

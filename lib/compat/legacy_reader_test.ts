@@ -590,3 +590,189 @@ test("decodeLegacyProperties() rejects values no Neo4j property holds", () => {
     );
   }
 });
+
+// hostile folders (issue 19, defect 6)
+
+/** Every private-use character of the Basic Multilingual Plane, as Python escapes them. */
+const PRIVATE_USE = Array.from(
+  { length: 0xf900 - 0xe000 },
+  (_, i) => String.fromCharCode(0xe000 + i),
+)
+  .join("");
+
+function nodeRow(id: number, props: string): string {
+  return `{"node_id": ${id}, "node_labels": "A", "node_props": ${props}, "hash_props": {}}`;
+}
+
+test("readLegacyBackup() reads a value that holds every private-use character", async () => {
+  await withTempDir(async (dir) => {
+    // Python escapes them (ensure_ascii); one raw non-Latin-1 character makes the text two-byte
+    const escaped = JSON.stringify(PRIVATE_USE).replace(
+      /[\ue000-\uf8ff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+    );
+    const raw = JSON.stringify(PRIVATE_USE);
+    await writeProject(dir, {
+      "nodes_2.json": `[${nodeRow(1, `{"s": ${escaped}, "t": ${raw}, "euro": "\u20ac"}`)}]`,
+    });
+    const [node] = nodes(await collect(dir));
+    assert.equal(node.props.s, PRIVATE_USE);
+    assert.equal(node.props.t, PRIVATE_USE);
+  });
+});
+
+test("readLegacyBackup() yields the first rows of a file before it reads the rest", async () => {
+  await withTempDir(async (dir) => {
+    await writeProject(dir, {
+      "nodes_2.json": `[${nodeRow(1, "{}")}, ${nodeRow(2, "{}")}, {"node_id": 3, oops}]`,
+    });
+    const reader = readLegacyBackup(dir).getReader();
+    assert.equal((await reader.read()).value?.kind, "header");
+    assert.deepStrictEqual((await reader.read()).value, {
+      kind: "node",
+      id: 1,
+      labels: ["A"],
+      props: {},
+    });
+    assert.equal(((await reader.read()).value as NodeRecord).id, 2);
+    const error = await reader.read().then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof FormatError);
+    assert.match(
+      error.message,
+      /^Cannot parse '.*nodes_2\.json': expected a key, found 'oops' at character 161, in row 3$/,
+    );
+  });
+});
+
+test("readLegacyBackup() refuses a row longer than the bound, naming the file and the row", async () => {
+  await withTempDir(async (dir) => {
+    const big = nodeRow(2, `{"s": "${"a".repeat(4096)}"}`);
+    await writeProject(dir, {
+      "nodes_2.json.gz": gzipSync(new TextEncoder().encode(`[${nodeRow(1, "{}")}, ${big}]`)),
+    });
+    const records: BackupRecord[] = [];
+    const error = await (async () => {
+      for await (const r of readLegacyBackup(dir, { maxRowChars: 1024 })) records.push(r);
+    })().then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof FormatError);
+    assert.match(
+      error.message,
+      /^Cannot read row 2 of '.*nodes_2\.json\.gz': it is longer than 1,024 characters, the most this reader takes for one row$/,
+    );
+    assert.equal(nodes(records).length, 1);
+  });
+});
+
+test("readLegacyBackup() refuses a row nested too deep, naming the file and the row", async () => {
+  await withTempDir(async (dir) => {
+    const deep = "[".repeat(100_000) + "]".repeat(100_000);
+    await writeProject(dir, {
+      "relationships_2.json": `[${nodeRow(1, `{"d": ${deep}}`)}]`,
+    });
+    const error = await rejection(dir);
+    assert.ok(error instanceof FormatError);
+    assert.match(
+      error.message,
+      /^Cannot read row 1 of '.*relationships_2\.json': its lists and maps nest more than 16 deep/,
+    );
+  });
+});
+
+test("readLegacyBackup() names a file that ends inside a row", async () => {
+  await withTempDir(async (dir) => {
+    await writeProject(dir, { "nodes_2.json": `[${nodeRow(1, "{}")}, {"node_id": 2` });
+    const error = await rejection(dir);
+    assert.ok(error instanceof FormatError);
+    assert.match(error.message, /^Cannot parse '.*nodes_2\.json': the file ends inside row 2/);
+  });
+});
+
+test("readLegacyBackup() says a file is not UTF-8 only when its bytes are not", async () => {
+  await withTempDir(async (dir) => {
+    const bytes = new TextEncoder().encode(`[${nodeRow(1, '{"s": "x"}')}]`);
+    bytes[bytes.indexOf(0x78)] = 0xff;
+    await writeProject(dir, { "nodes_2.json": bytes });
+    const error = await rejection(dir);
+    assert.ok(error instanceof FormatError);
+    assert.match(error.message, /^Cannot read '.*nodes_2\.json': it is not UTF-8 text/);
+  });
+});
+
+test("readLegacyBackup() reads uniqueness_constraints.json one entry at a time with the same bounds", async () => {
+  await withTempDir(async (dir) => {
+    await writeProject(dir, {});
+    const deep = "[".repeat(40) + "]".repeat(40);
+    await writeFile(
+      join(dir, "uniqueness_constraints.json"),
+      `[{"node_label": "A", "node_prop": "p", "constraint_name": "c"}, {"x": ${deep}}]`,
+    );
+    const error = await rejection(dir);
+    assert.ok(error instanceof FormatError);
+    assert.match(
+      error.message,
+      /^Cannot read entry 2 of '.*uniqueness_constraints\.json': its lists and maps nest more than 16 deep/,
+    );
+  });
+});
+
+test("readLegacyBackup() quotes at most 80 characters of a value in a warning", async () => {
+  await withTempDir(async (dir) => {
+    const long = `$date('${"9".repeat(10_000)}')`;
+    await writeProject(dir, { "nodes_2.json": `[${nodeRow(1, JSON.stringify({ d: long }))}]` });
+    const warnings: string[] = [];
+    const [node] = nodes(await collect(dir, warnings));
+    assert.equal(node.props.d, long);
+    assert.equal(warnings.length, 1);
+    assert.ok(warnings[0].length < 300, warnings[0]);
+    assert.match(
+      warnings[0],
+      /^Property 'd' holds "\$date\('9+…" \(10,009 characters\), which is not/,
+    );
+  });
+});
+
+test("decodeLegacyTag() reads a hostile megabyte in one pass", () => {
+  // Each of these took minutes with backtracking regular expressions.
+  const run = "[".repeat(1 << 20);
+  assert.equal(decodeLegacyTag(`$datetime('2020-01-01T00:00${run}')`), undefined);
+  const digits = "1".repeat(1 << 20);
+  assert.equal(decodeLegacyTag(`$point({x: ${digits}x, y: 1.0, crs: 'cartesian'})`), undefined);
+  assert.deepStrictEqual(
+    decodeLegacyTag(`$point({x: ${digits}.5, y: 1.0, crs: 'cartesian'})`),
+    new Point(7203n, Number(`${digits}.5`), 1),
+  );
+  assert.deepStrictEqual(
+    decodeLegacyTag("$datetime('2021-06-01T12:00:00+02:00[Europe/Berlin]')"),
+    new DateTime(2021n, 6n, 1n, 12n, 0n, 0n, 0n, 7200n, "Europe/Berlin"),
+  );
+});
+
+test("decodeLegacyProperties() rejects integers outside Neo4j's 64-bit range", () => {
+  for (const value of [1n << 63n, -(1n << 63n) - 1n, 10n ** 1000n]) {
+    assert.throws(
+      () => decodeLegacyProperties({ k: value }),
+      (error: unknown) =>
+        error instanceof FormatError &&
+        /^Property 'k' holds an integer of \d+ digits outside the 64-bit range/.test(error.message),
+    );
+    assert.throws(() => decodeLegacyProperties({ k: [1n, value] }), FormatError);
+  }
+  assert.deepStrictEqual(
+    decodeLegacyProperties({ k: (1n << 63n) - 1n, m: -(1n << 63n) }),
+    { k: (1n << 63n) - 1n, m: -(1n << 63n) },
+  );
+});
+
+test("readLegacyBackup() names at most 100 keys in warnings, then says that more were not named", async () => {
+  await withTempDir(async (dir) => {
+    const props = Object.fromEntries(
+      Array.from({ length: 150 }, (_, i) => [`k${i}`, "$date(soon)"]),
+    );
+    await writeProject(dir, { "nodes_2.json": `[${nodeRow(1, JSON.stringify(props))}]` });
+    const warnings: string[] = [];
+    await collect(dir, warnings);
+    assert.equal(warnings.length, 101);
+    assert.match(warnings[99], /^Property 'k99' holds "\$date\(soon\)"/);
+    assert.match(warnings[100], /^More than 100 properties hold values kept as text/);
+  });
+});

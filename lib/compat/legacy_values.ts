@@ -1,8 +1,9 @@
 /**
- * The values of the Python `neo4j-backup` 1.0.0 layout: its JSON dialect (bare `NaN` and
- * `Infinity`, integers of any size, `1.0` for integral floats) and its tagged strings
- * (`"$date('1999-01-01')"`, `"$point({x: 3.0, y: 0.0, crs: 'cartesian'})"`, ...), turned into
- * the property values of {@link Properties}.
+ * The values of the Python `neo4j-backup` 1.0.0 layout: its tagged strings
+ * (`"$date('1999-01-01')"`, `"$point({x: 3.0, y: 0.0, crs: 'cartesian'})"`, ...) and the rest of
+ * what {@link parseLegacyJson} reads, turned into the property values of {@link Properties}.
+ * Every check here looks at each character a bounded number of times: no regular expression
+ * can backtrack over a value, however it was crafted.
  *
  * @module
  */
@@ -10,117 +11,10 @@
 import neo4j from "neo4j-driver";
 import { FormatError } from "../errors.ts";
 import type { Properties, PropertyValue, ScalarValue } from "../format/records.ts";
+import type { LegacyJson } from "./legacy_json.ts";
+import { quoteLegacyText } from "./legacy_text.ts";
 
-/** A JSON value as {@link parseLegacyJson} returns it: integers are `bigint`, floats `number`. */
-export type LegacyJson =
-  | null
-  | boolean
-  | bigint
-  | number
-  | string
-  | LegacyJson[]
-  | { [key: string]: LegacyJson };
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const SAFE_DIGITS = 15;
-
-/**
- * Parses a data or metadata file of the Python tool. Python's `json.dumps` writes bare `NaN`,
- * `Infinity` and `-Infinity`, which `JSON.parse` rejects, and the text tells an integer (`1`)
- * from a float (`1.0`), which `JSON.parse` does not. A pre-pass therefore rewrites every float
- * and every integer too long for a double, outside strings only, into a marked string that the
- * reviver turns back into a `number` or a `bigint`.
- *
- * @param text The file's text.
- * @returns The value, with every JSON integer as a `bigint` and every float as a `number`.
- * @throws {SyntaxError} When the text is not JSON, Python's tokens allowed.
- *
- * @example Read integers, floats and NaN the way Python wrote them
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseLegacyJson } from "./legacy_values.ts";
- * const value = parseLegacyJson('[1, 1.0, NaN, "NaN", 9007199254740993]');
- * assert.ok(Array.isArray(value));
- * assert.equal(value[0], 1n);
- * assert.equal(value[1], 1);
- * ```
- */
-export function parseLegacyJson(text: string): LegacyJson {
-  const marker = chooseMarker(text);
-  return JSON.parse(markNumbers(text, marker), (_key, value: LegacyJson) => {
-    if (typeof value === "number") return BigInt(value);
-    if (typeof value === "string" && value[0] === marker) {
-      const token = value.slice(1);
-      return /^-?\d+$/.test(token) ? BigInt(token) : Number(token);
-    }
-    return value;
-  });
-}
-
-/** A private-use character that occurs in the text neither raw nor as a `\u` escape. */
-function chooseMarker(text: string): string {
-  const lower = text.toLowerCase();
-  for (let code = 0xe000; code <= 0xf8ff; code++) {
-    const char = String.fromCharCode(code);
-    if (!text.includes(char) && !lower.includes(`\\u${code.toString(16)}`)) return char;
-  }
-  throw new SyntaxError("Cannot find a free marker character");
-}
-
-/** Rewrites floats, long integers and Python's special floats outside strings as marked strings. */
-function markNumbers(text: string, marker: string): string {
-  const parts: string[] = [];
-  let copied = 0;
-  let i = 0;
-  while (i < text.length) {
-    const code = text.charCodeAt(i);
-    if (code === QUOTE) {
-      i = endOfString(text, i);
-    } else if (startsNumber(code)) {
-      let end = i + 1;
-      while (end < text.length && isTokenChar(text.charCodeAt(end))) end++;
-      const token = text.slice(i, end);
-      if (needsMark(token)) {
-        parts.push(text.slice(copied, i), `"${marker}${token}"`);
-        copied = end;
-      }
-      i = end;
-    } else {
-      i++;
-    }
-  }
-  parts.push(text.slice(copied));
-  return parts.join("");
-}
-
-/** The index just past the closing quote of the string that opens at `start`. */
-function endOfString(text: string, start: number): number {
-  let quote = text.indexOf('"', start + 1);
-  while (quote !== -1) {
-    let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return quote + 1;
-    quote = text.indexOf('"', quote + 1);
-  }
-  return text.length; // unterminated: JSON.parse reports it
-}
-
-function startsNumber(code: number): boolean {
-  // digits, "-", "N" (NaN), "I" (Infinity)
-  return (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x4e || code === 0x49;
-}
-
-function isTokenChar(code: number): boolean {
-  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) ||
-    (code >= 0x61 && code <= 0x7a) || code === 0x2b || code === 0x2d || code === 0x2e;
-}
-
-function needsMark(token: string): boolean {
-  if (token === "NaN" || token === "Infinity" || token === "-Infinity") return true;
-  if (/^-?(0|[1-9]\d*)$/.test(token)) return token.replace("-", "").length > SAFE_DIGITS;
-  return /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(token);
-}
+export { type LegacyJson, parseLegacyJson } from "./legacy_json.ts";
 
 const TAG = /^\$(date|time|datetime|duration)\('([^']*)'\)$/;
 const POINT_TAG = /^\$point\(\{(.*)\}\)$/s;
@@ -171,7 +65,6 @@ export function decodeLegacyTag(text: string): ScalarValue | undefined {
 
 const DATE = /^([+-]?\d{4,9})-(\d{2})-(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2}){0,2})?$/;
-const ZONE = /^(.*?)\[([^\]]+)\]$/;
 
 function decodeDate(text: string): ScalarValue | undefined {
   const match = DATE.exec(text);
@@ -219,10 +112,19 @@ function decodeTime(text: string): ScalarValue | undefined {
   return new neo4j.types.Time(t.hour, t.minute, t.second, t.nanosecond, t.offset);
 }
 
+/** `2021-06-01T12:00+02:00[Europe/Berlin]` as its date-time and its zone; found with two scans. */
+function splitZone(text: string): [string, string] | undefined {
+  if (!text.endsWith("]")) return undefined;
+  const body = text.slice(0, -1);
+  const open = body.indexOf("[", body.lastIndexOf("]") + 1);
+  if (open === -1 || open === body.length - 1) return undefined;
+  return [body.slice(0, open), body.slice(open + 1)];
+}
+
 function decodeDateTime(text: string): ScalarValue | undefined {
   // The Python tool writes offsets only; a zone name in brackets is tolerated all the same.
-  const zoned = ZONE.exec(text);
-  const [dateText, timeText] = (zoned ? zoned[1] : text).split("T");
+  const zoned = splitZone(text);
+  const [dateText, timeText] = (zoned ? zoned[0] : text).split("T");
   const date = DATE.exec(dateText);
   const t = timeText === undefined ? undefined : timeParts(timeText);
   if (!date || !t) return undefined;
@@ -237,7 +139,7 @@ function decodeDateTime(text: string): ScalarValue | undefined {
       t.second,
       t.nanosecond,
       t.offset,
-      zoned[2],
+      zoned[1],
     );
   }
   if (t.offset === undefined) {
@@ -330,7 +232,8 @@ function pythonFloat(text: string | undefined): number | undefined {
     if (special[2].toLowerCase() === "nan") return NaN;
     return special[1] === "-" ? -Infinity : Infinity;
   }
-  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : undefined;
+  // One way to match each text: `\d+\.?\d*` would try every split of a long run of digits.
+  return /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(text) ? Number(text) : undefined;
 }
 
 /** Python's `str(bytes)` or `str(bytearray)`: `b'\x00ab'`, `bytearray(b"it's")`. */
@@ -433,7 +336,7 @@ function decodeList(key: string, raw: LegacyJson[]): ScalarValue[] {
   const values = raw.map((item) => scalar(key, item));
   if (values.length === 0 || !values.every((v) => typeof v === "string")) {
     if (new Set(values.map((v) => typeof v)).size > 1) {
-      throw new FormatError(`Property '${key}' holds a list of mixed types`);
+      throw new FormatError(`Property '${quoteLegacyText(key)}' holds a list of mixed types`);
     }
     return values;
   }
@@ -442,7 +345,19 @@ function decodeList(key: string, raw: LegacyJson[]): ScalarValue[] {
   return kinds.size === 1 && !kinds.has(undefined) ? decoded as ScalarValue[] : values;
 }
 
+const INT64_MAX = (1n << 63n) - 1n;
+const INT64_MIN = -(1n << 63n);
+
 function scalar(key: string, raw: LegacyJson): ScalarValue {
+  if (typeof raw === "bigint" && (raw > INT64_MAX || raw < INT64_MIN)) {
+    const digits = raw.toString().replace("-", "").length;
+    throw new FormatError(
+      `Property '${
+        quoteLegacyText(key)
+      }' holds an integer of ${digits} digits outside the 64-bit range ` +
+        "of Neo4j integers, which no Neo4j property can hold",
+    );
+  }
   if (
     typeof raw === "string" || typeof raw === "bigint" || typeof raw === "number" ||
     typeof raw === "boolean"
@@ -450,5 +365,7 @@ function scalar(key: string, raw: LegacyJson): ScalarValue {
     return raw;
   }
   const what = raw === null ? "null" : Array.isArray(raw) ? "a nested list" : "a map";
-  throw new FormatError(`Property '${key}' holds ${what}, which no Neo4j property can hold`);
+  throw new FormatError(
+    `Property '${quoteLegacyText(key)}' holds ${what}, which no Neo4j property can hold`,
+  );
 }
