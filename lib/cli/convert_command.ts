@@ -18,6 +18,7 @@ import { targetServer } from "../convert/schema_script.ts";
 import { FilterStream, type RecordFilter } from "../engine/filter.ts";
 import { FileError, FormatError, RefusedError, UsageError } from "../errors.ts";
 import { decodeBackup } from "../format/decoder_stream.ts";
+import { IntegrityStream } from "../format/integrity_stream.ts";
 import type { BackupRecord } from "../format/records.ts";
 import { openRead, pathKind } from "../runtime/files.ts";
 import { stdin, stdout, writeStdout } from "../runtime/stdio.ts";
@@ -46,6 +47,7 @@ import {
 } from "./json_summary.ts";
 import { checkOverwrite, type OverwriteGrant, writeAtomically } from "./output_file.ts";
 import { plural } from "./progress.ts";
+import { terminalText } from "./terminal_text.ts";
 
 /** The formats `convert` writes. */
 export const CONVERT_FORMATS = ["admin-csv", "cypher", "graphml"] as const;
@@ -233,7 +235,7 @@ export async function runConvert(args: string[], context: CommandContext): Promi
     );
     const lines = loss.lines();
     stderr.line(lines.length === 0 ? "Loss report: nothing was lost" : "Loss report:");
-    for (const line of lines) stderr.line(`  ${line}`);
+    for (const line of lines) stderr.line(`  ${terminalText(line)}`);
   }
   if (wantsSummary(flags.summary)) {
     const document: ConvertSummaryDocument = {
@@ -328,13 +330,16 @@ async function openInput(
         `No backup to read: pipe a backup into stdin, or name a BACKUP; ${helpHint("convert")}`,
       );
     }
-    return decodeBackup(stdin());
+    return decodeBackup(stdin(), { integrity: true });
   }
   if (await pathKind(input) === "directory") {
-    if (await isLegacyBackup(input)) return readLegacyBackup(input, { onWarning: warn });
+    if (await isLegacyBackup(input)) {
+      return readLegacyBackup(input, { onWarning: warn })
+        .pipeThrough(new IntegrityStream({ position: "record" }));
+    }
     throw new FormatError(
       `Not a backup: '${input}' is a folder without the compressed.json and data/ of a Python neo4j-backup project`,
     );
   }
-  return decodeBackup(await openRead(input));
+  return decodeBackup(await openRead(input), { integrity: true });
 }

@@ -11,6 +11,7 @@ import type { BackupContents, PropertyKeyContents, SchemaItemContents } from "..
 import { tallyBackup } from "../engine/tally.ts";
 import { FormatError, UsageError } from "../errors.ts";
 import { decodeBackup } from "../format/decoder_stream.ts";
+import { IntegrityStream } from "../format/integrity_stream.ts";
 import type { BackupRecord, FooterRecord, HeaderRecord } from "../format/records.ts";
 import { openRead, pathKind } from "../runtime/files.ts";
 import { stdin, writeStdout } from "../runtime/stdio.ts";
@@ -27,6 +28,7 @@ import {
 import { helpText } from "./help.ts";
 import { collectWarnings } from "./json_summary.ts";
 import { formatCount, plural } from "./progress.ts";
+import { terminalText } from "./terminal_text.ts";
 
 /** The flags of `list`, resolved. */
 export interface ListFlags {
@@ -121,7 +123,8 @@ export function listDocument(
 }
 
 /**
- * Formats the table `list` prints on stdout.
+ * Formats the table `list` prints on stdout. Every name, header field and warning comes from
+ * the backup: their control characters are shown escaped (`--json` shows them exactly).
  *
  * @param shown The input as shown, e.g. `'backup.jsonl.gz'`.
  * @param doc What the backup holds.
@@ -178,7 +181,7 @@ export function formatListing(shown: string, doc: ListDocument): string[] {
     "",
     `Schema (${plural(doc.schema.length, "item")})`,
     ...schemaTable(doc.schema),
-  ];
+  ].map(terminalText); // names are escaped already, for the widths; this catches every other field
 }
 
 function headerLines(doc: ListDocument): string[] {
@@ -257,10 +260,17 @@ function nodePattern(labels: string[] | null): string {
   return `(${labels.map((l) => `:${name(l)}`).join("")})`;
 }
 
-/** A name as Cypher writes it: backticks around names that are not plain identifiers. */
+/**
+ * A name as Cypher writes it, backticks around names that are not plain identifiers, with its
+ * control characters escaped.
+ */
 function name(text: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(text) ? text : `\`${text.replaceAll("`", "``")}\``;
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) return text;
+  return `\`${terminalText(text).replaceAll("`", "``")}\``;
 }
+
+/** Node ids unique, relationship ends present: the same checks as `verify` and `convert`. */
+const CHECKED = { integrity: true };
 
 /** The opened input: the records of a backup file, stdin, or a Python project folder. */
 interface Input {
@@ -280,24 +290,27 @@ async function openInput(
         `No backup to read: pipe a backup into stdin, or name a FILE; ${helpHint("list")}`,
       );
     }
-    return { records: decodeBackup(stdin()), shown: "stdin", layout: "neo4j-backup" };
+    return { records: decodeBackup(stdin(), CHECKED), shown: "stdin", layout: "neo4j-backup" };
   }
   const shown = `'${input}'`;
   if (await pathKind(input) === "directory") {
     if (await isLegacyBackup(input)) {
-      return { records: readLegacyBackup(input, { onWarning: warn }), shown, layout: "python" };
+      const records = readLegacyBackup(input, { onWarning: warn })
+        .pipeThrough(new IntegrityStream({ position: "record" }));
+      return { records, shown, layout: "python" };
     }
     throw new FormatError(
       `Not a backup: '${input}' is a folder without the compressed.json and data/ of a Python neo4j-backup project`,
     );
   }
-  return { records: decodeBackup(await openRead(input)), shown, layout: "neo4j-backup" };
+  return { records: decodeBackup(await openRead(input), CHECKED), shown, layout: "neo4j-backup" };
 }
 
 /**
  * Runs `neo4j-backup list`: tallies every record and prints the table of contents (or, with
  * `--json`, one JSON document) on stdout. A damaged backup fails with the decoder's
- * {@link FormatError}, as `verify` does.
+ * {@link FormatError}, as `verify` does, and so does one with a node id twice or a relationship
+ * to a node it does not hold.
  *
  * @param args The arguments after `list`.
  * @param context Stderr, environment and terminals.

@@ -8,6 +8,7 @@
  */
 
 import type { ProgressEvent } from "../engine/progress_event.ts";
+import { terminalText } from "./terminal_text.ts";
 
 export type { ProgressEvent };
 
@@ -130,7 +131,8 @@ export class ProgressReporter {
   }
 
   /**
-   * Prints a warning on its own line, once per distinct message.
+   * Prints a warning on its own line, once per distinct message, its control characters (a
+   * warning may quote a name from a backup) shown escaped.
    *
    * @param message The warning, one line.
    *
@@ -150,7 +152,7 @@ export class ProgressReporter {
     this.#warned.add(message);
     this.#clearLine();
     const label = this.#options.color ? "\x1b[33mwarning:\x1b[0m" : "warning:";
-    this.#options.write(`neo4j-backup: ${label} ${message}\n`);
+    this.#options.write(`neo4j-backup: ${label} ${terminalText(message)}\n`);
     if (this.#current && this.#options.terminal) this.#draw(this.#options.now());
   }
 

@@ -21,6 +21,8 @@ export interface StderrOptions {
   color: boolean;
 }
 
+import { terminalText } from "./terminal_text.ts";
+
 /** What a masked secret shows instead. */
 const MASK = "***";
 
@@ -129,7 +131,8 @@ export class Stderr {
   /**
    * Writes `neo4j-backup: error: MESSAGE` as one line.
    *
-   * @param message The error message; line breaks in it become spaces.
+   * @param message The error message; line breaks in it become spaces, and any other control
+   *   character (a message may quote a name from a backup) is shown escaped.
    *
    * @example Print an error on two lines as one
    * ```ts
@@ -143,7 +146,7 @@ export class Stderr {
    */
   error(message: string): void {
     const label = this.color ? "\x1b[31merror:\x1b[0m" : "error:";
-    this.line(`neo4j-backup: ${label} ${message.replace(/\s*\n\s*/g, " ")}`);
+    this.line(`neo4j-backup: ${label} ${terminalText(message.replace(/\s*\n\s*/g, " "))}`);
   }
 }
 

@@ -17,6 +17,7 @@ import type { CommandContext } from "./context.ts";
 import { startDisplay } from "./display.ts";
 import { COMMON_OPTIONS, commonFlags, helpHint, noExtraArguments, parseFlags } from "./flags.ts";
 import { helpText } from "./help.ts";
+import { terminalText } from "./terminal_text.ts";
 import {
   SUMMARY_OPTIONS,
   type SummaryFlags,
@@ -77,7 +78,8 @@ export interface VerifyReport {
 }
 
 /**
- * Formats the report `verify` prints on stdout.
+ * Formats the report `verify` prints on stdout. The header's fields and the warnings come from
+ * the backup: their control characters are shown escaped.
  *
  * @param shown The input as shown, e.g. `'backup.jsonl.gz'`.
  * @param report What the backup holds.
@@ -111,12 +113,13 @@ export function formatVerifyReport(shown: string, report: VerifyReport): string[
     `  checksum: sha256 ${footer.sha256} (verified)`,
     `  size:     ${formatBytes(report.bytes)} (${formatCount(report.bytes)} bytes)`,
     ...(footer.warnings ?? []).map((w) => `  warning:  ${w}`),
-  ];
+  ].map(terminalText);
 }
 
 /**
  * Runs `neo4j-backup verify`: decodes every record, which checks each line, the order of the
- * records, the footer's counts and the checksum.
+ * records, the footer's counts and the checksum, and checks that node ids are unique and that
+ * every relationship connects nodes of the backup.
  *
  * @param args The arguments after `verify`.
  * @param context Stderr, environment and terminals.
@@ -146,7 +149,7 @@ export async function runVerify(args: string[], context: CommandContext): Promis
   let tally: Tally;
   try {
     tally = await tallyRecords(
-      decodeBackup(bytes.pipeThrough(counter, { signal: watch.signal })),
+      decodeBackup(bytes.pipeThrough(counter, { signal: watch.signal }), { integrity: true }),
       progress,
     );
   } finally {

@@ -820,3 +820,84 @@ test("errorMessage gives the first line of an error's message, ready to follow a
   assert.equal(errorMessage("a string"), "a string");
   assert.equal(errorMessage(undefined), "undefined");
 });
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input: fields of the wrong type and fields no reader knows
+
+test("decoder refuses footer warnings that are not a list of strings, naming the line", async () => {
+  for (const warnings of [5, { a: 1 }, "abc", [1], ["ok", null], null]) {
+    const footer = { warnings } as unknown as Partial<FooterRecord>;
+    await decodeFails(
+      backupOf([HEADER_LINE, NODE_LINE], footer),
+      /^Cannot read line 3: field 'warnings' must be a list of strings when present$/,
+      3,
+    );
+  }
+  const records = await decodePlain(backupOf([HEADER_LINE], { warnings: ["It changed"] }));
+  assert.deepStrictEqual((records[1] as FooterRecord).warnings, ["It changed"]);
+});
+
+test("decoder refuses header counts that are not counts, naming line 1", async () => {
+  const cases: [unknown, RegExp][] = [
+    ["5", /^Cannot read line 1: field 'counts' must be an object when present$/],
+    [[1, 2], /field 'counts' must be an object when present$/],
+    [{ nodes: -1, relationships: 0 }, /field 'counts\.nodes' must be a count/],
+    [{ nodes: 1 }, /field 'counts\.relationships' must be a count/],
+    [{ nodes: 1, relationships: "2" }, /field 'counts\.relationships' must be a count/],
+  ];
+  for (const [counts, message] of cases) {
+    await decodeFails(backupOf([JSON.stringify({ ...HEADER, counts })]), message, 1);
+  }
+  const counted = JSON.stringify({ ...HEADER, counts: { nodes: 3, relationships: 2 } });
+  const [header] = await decodePlain(backupOf([counted]));
+  assert.deepStrictEqual((header as HeaderRecord).counts, { nodes: 3, relationships: 2 });
+});
+
+test("decoder drops fields it does not know, however deeply nested", async () => {
+  const deep = "[".repeat(100_000) + "]".repeat(100_000);
+  const extra = `,"extra":${deep}`;
+  const body = [
+    HEADER_LINE.slice(0, -2) + extra + `},"counts":{"nodes":1,"relationships":1${extra}}${extra}}`,
+    '{"kind":"index","name":"i","type":"RANGE","entity":"NODE","labelsOrTypes":[],' +
+    `"properties":[],"config":{}${extra}}`,
+    `{"kind":"node","id":0,"labels":["A"],"props":{}${extra}}`,
+    `{"kind":"rel","type":"R","start":0,"end":0,"props":{}${extra}}`,
+  ];
+  const bytes = backupOf(body);
+  const footerLine = JSON.stringify({ ...JSON.parse(lines(bytes)[4]), extra: 1 }).slice(0, -1);
+  const withExtraFooter = text(lines(bytes).slice(0, 4).join("\n") + `\n${footerLine}${extra}}\n`);
+  const records = await decodePlain(withExtraFooter);
+  assert.deepStrictEqual(records, [
+    { ...HEADER, counts: { nodes: 1, relationships: 1 } },
+    {
+      kind: "index",
+      name: "i",
+      type: "RANGE",
+      entity: "NODE",
+      labelsOrTypes: [],
+      properties: [],
+      config: {},
+    },
+    { kind: "node", id: 0, labels: ["A"], props: {} },
+    { kind: "rel", type: "R", start: 0, end: 0, props: {} },
+    { ...JSON.parse(lines(bytes)[4]) },
+  ]);
+  // What `list --json` and `verify --json` print: indented JSON, which recurses.
+  assert.doesNotThrow(() => JSON.stringify(records, null, 2));
+});
+
+test("decoder describes an unknown record kind in a few characters whatever it holds", async () => {
+  const cases: [string, RegExp][] = [
+    ['{"kind":"constructor","nodes":0,"relationships":0,"schema":0}', /kind "constructor"$/],
+    ['{"kind":"toString"}', /kind "toString"$/],
+    ['{"kind":"__proto__"}', /kind "__proto__"$/],
+    [`{"kind":"${"x".repeat(1_000_000)}"}`, /kind "x{37}\.\.\."$/],
+    [`{"kind":${"[".repeat(100_000)}${"]".repeat(100_000)}}`, /kind \(a list\)$/],
+    ['{"kind":5}', /kind \(a number\)$/],
+    ['{"kind":null}', /kind null$/],
+  ];
+  for (const [line, message] of cases) {
+    const error = await decodeFails(backupOf([HEADER_LINE, line]), message, 2);
+    assert.match(error.message, /^Cannot read line 2: unknown record kind /);
+  }
+});

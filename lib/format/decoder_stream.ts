@@ -17,6 +17,7 @@ import type {
   RelationshipRecord,
 } from "./records.ts";
 import { FORMAT_NAME, FORMAT_VERSION } from "./records.ts";
+import { IntegrityCheck } from "./integrity_stream.ts";
 import { decodeProperties } from "./values.ts";
 
 /** Options for {@link DecoderStream}. */
@@ -32,6 +33,12 @@ export interface DecoderStreamOptions {
    * without newlines is never buffered whole.
    */
   maxLineBytes?: number;
+  /**
+   * Also refuse a node whose id an earlier node has and a relationship to a node the backup
+   * does not hold (an {@link IntegrityCheck}, run inline), naming the line. Off by default: it
+   * keeps the node ids, about a bit each, and `import` checks the same through its own id map.
+   */
+  integrity?: boolean;
 }
 
 /**
@@ -56,15 +63,20 @@ const NEWLINE = 0x0a;
 const NEWLINE_BYTES = new Uint8Array([NEWLINE]);
 /** A header is a few hundred bytes: a longer first line is not a backup, and is not buffered. */
 const MAX_HEADER_BYTES = 1 << 20;
-/** The position of each record kind in a backup; a record may not follow one of a higher rank. */
-const RANK: Record<string, number> = {
-  header: 0,
-  index: 1,
-  constraint: 1,
-  node: 2,
-  rel: 3,
-  footer: 4,
-};
+/**
+ * The position of each record kind in a backup; a record may not follow one of a higher rank.
+ * A map, not an object: a kind such as `"constructor"` must not find `Object.prototype`'s.
+ */
+const RANK = new Map<string, number>([
+  ["header", 0],
+  ["index", 1],
+  ["constraint", 1],
+  ["node", 2],
+  ["rel", 3],
+  ["footer", 4],
+]);
+/** The rank of the footer. */
+const FOOTER_RANK = 4;
 
 type Json = Record<string, unknown>;
 
@@ -98,6 +110,7 @@ type Json = Record<string, unknown>;
 export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
   #hash: Hash | undefined;
   #maxLine: number;
+  #integrity: IntegrityCheck | undefined;
   #decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   #carry: Uint8Array[] = [];
   #carryLength = 0;
@@ -114,7 +127,8 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
   /**
    * Creates a decoder.
    *
-   * @param options Whether to verify the checksum, and the longest line accepted.
+   * @param options Whether to verify the checksum, the longest line accepted, and whether to
+   *   check node ids and relationship ends.
    * @throws {RangeError} When `maxLineBytes` is not a positive integer.
    */
   constructor(options: DecoderStreamOptions = {}) {
@@ -124,6 +138,7 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
     });
     this.#hash = options.checksum === false ? undefined : createHash("sha256");
     this.#maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
+    this.#integrity = options.integrity ? new IntegrityCheck() : undefined;
     if (!Number.isSafeInteger(this.#maxLine) || this.#maxLine < 1) {
       throw new RangeError(`Invalid maxLineBytes ${this.#maxLine}: expected a positive integer`);
     }
@@ -280,9 +295,9 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
     }
     const record = json as Json;
     const kind = record.kind;
-    const rank = typeof kind === "string" ? RANK[kind] : undefined;
+    const rank = typeof kind === "string" ? RANK.get(kind) : undefined;
     if (rank === undefined || typeof kind !== "string") {
-      throw invalid(line, `unknown record kind ${JSON.stringify(kind) ?? "(none)"}`);
+      throw invalid(line, `unknown record kind ${describeKind(kind)}`);
     }
     if (rank < this.#rank || rank === 0) {
       throw invalid(
@@ -294,7 +309,9 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
     this.#rank = rank;
     this.#kind = kind;
     try {
-      return this.#check(kind, record, line);
+      const checked = this.#check(kind, record, line);
+      this.#integrity?.check(checked, line);
+      return checked;
     } catch (e) {
       // values.ts names the key and the line but cannot know the line as a number.
       if (e instanceof FormatError && e.line === undefined) {
@@ -304,36 +321,41 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
     }
   }
 
+  /**
+   * Checks a record and returns a new one made of the documented fields only: fields a reader
+   * does not know are ignored (docs/FORMAT.md), and dropping them here means that nothing
+   * downstream ever meets one, however deeply nested (JSON.stringify recurses, JSON.parse
+   * does not).
+   */
   #check(kind: string, r: Json, line: number): BackupRecord {
     switch (kind) {
       case "node":
         this.#nodes++;
-        integer(r, "id", line);
-        strings(r, "labels", line);
-        r.props = decodeProperties(r.props, `in 'props' on line ${line}`);
-        return r as unknown as NodeRecord;
+        return {
+          kind,
+          id: integer(r, "id", line),
+          labels: strings(r, "labels", line),
+          props: decodeProperties(r.props, `in 'props' on line ${line}`),
+        } satisfies NodeRecord;
       case "rel":
         this.#relationships++;
-        string(r, "type", line);
-        integer(r, "start", line);
-        integer(r, "end", line);
-        r.props = decodeProperties(r.props, `in 'props' on line ${line}`);
-        return r as unknown as RelationshipRecord;
+        return {
+          kind,
+          type: string(r, "type", line),
+          start: integer(r, "start", line),
+          end: integer(r, "end", line),
+          props: decodeProperties(r.props, `in 'props' on line ${line}`),
+        } satisfies RelationshipRecord;
       case "index":
       case "constraint":
         this.#schema++;
-        checkSchema(r, line);
-        r.config = decodeProperties(r.config, `in 'config' on line ${line}`);
-        return r as unknown as IndexRecord | ConstraintRecord;
-      default:
-        this.#rank = RANK.footer;
+        return readSchema(kind, r, line);
+      case "footer":
+        this.#rank = FOOTER_RANK;
         this.#footerLine = line;
-        for (const key of ["nodes", "relationships", "schema"]) integer(r, key, line);
-        if (typeof r.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(r.sha256)) {
-          throw invalid(line, "field 'sha256' must be 64 lower-case hex digits");
-        }
-        return r as unknown as FooterRecord;
+        return readFooter(r, line);
     }
+    throw invalid(line, `unknown record kind ${describeKind(kind)}`);
   }
 
   #verify(footer: FooterRecord): void {
@@ -424,38 +446,94 @@ function invalid(line: number, why: string): FormatError {
   return new FormatError(`Cannot read line ${line}: ${why}`, { line });
 }
 
-function string(r: Json, key: string, line: number): void {
-  if (typeof r[key] !== "string") throw invalid(line, `field '${key}' must be a string`);
+function string(r: Json, key: string, line: number): string {
+  const value = r[key];
+  if (typeof value !== "string") throw invalid(line, `field '${key}' must be a string`);
+  return value;
 }
 
-function optionalString(r: Json, key: string, line: number): void {
-  if (r[key] !== undefined && typeof r[key] !== "string") {
+function optionalString(r: Json, key: string, line: number): string | undefined {
+  const value = r[key];
+  if (value !== undefined && typeof value !== "string") {
     throw invalid(line, `field '${key}' must be a string when present`);
   }
+  return value;
 }
 
-function integer(r: Json, key: string, line: number): void {
-  if (!Number.isSafeInteger(r[key])) throw invalid(line, `field '${key}' must be an integer`);
+function integer(r: Json, key: string, line: number): number {
+  const value = r[key];
+  if (!Number.isSafeInteger(value)) throw invalid(line, `field '${key}' must be an integer`);
+  return value as number;
 }
 
-function strings(r: Json, key: string, line: number): void {
+function count(r: Json, key: string, line: number, what = key): number {
+  const value = r[key];
+  if (!Number.isSafeInteger(value) || (value as number) < 0) {
+    throw invalid(line, `field '${what}' must be a count (an integer, 0 or more)`);
+  }
+  return value as number;
+}
+
+function strings(r: Json, key: string, line: number, when = ""): string[] {
   const value = r[key];
   if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
-    throw invalid(line, `field '${key}' must be a list of strings`);
+    throw invalid(line, `field '${key}' must be a list of strings${when}`);
   }
+  return value;
 }
 
-function checkSchema(r: Json, line: number): void {
-  string(r, "name", line);
-  string(r, "type", line);
-  if (r.entity !== "NODE" && r.entity !== "RELATIONSHIP") {
+/** A record kind that is not one, described in a few characters whatever it holds. */
+function describeKind(kind: unknown): string {
+  if (kind === undefined) return "(none)";
+  if (typeof kind === "string") {
+    return JSON.stringify(kind.length > 40 ? kind.slice(0, 37) + "..." : kind);
+  }
+  if (kind === null) return "null";
+  return Array.isArray(kind) ? "(a list)" : `(a ${typeof kind})`;
+}
+
+function readSchema(
+  kind: "index" | "constraint",
+  r: Json,
+  line: number,
+): IndexRecord | ConstraintRecord {
+  const name = string(r, "name", line);
+  const type = string(r, "type", line);
+  const entity = r.entity;
+  if (entity !== "NODE" && entity !== "RELATIONSHIP") {
     throw invalid(line, `field 'entity' must be "NODE" or "RELATIONSHIP"`);
   }
-  strings(r, "labelsOrTypes", line);
-  strings(r, "properties", line);
-  optionalString(r, "provider", line);
-  optionalString(r, "statement", line);
-  if (r.kind === "constraint") optionalString(r, "propertyType", line);
+  const labelsOrTypes = strings(r, "labelsOrTypes", line);
+  const properties = strings(r, "properties", line);
+  const propertyType = kind === "constraint" ? optionalString(r, "propertyType", line) : undefined;
+  const provider = optionalString(r, "provider", line);
+  const statement = optionalString(r, "statement", line);
+  const config = decodeProperties(r.config, `in 'config' on line ${line}`);
+  // Built key by key, in the documented order, without keys for absent optional fields.
+  const record: Json = { kind, name, type, entity, labelsOrTypes, properties };
+  if (propertyType !== undefined) record.propertyType = propertyType;
+  if (provider !== undefined) record.provider = provider;
+  record.config = config;
+  if (statement !== undefined) record.statement = statement;
+  return record as unknown as IndexRecord | ConstraintRecord;
+}
+
+function readFooter(r: Json, line: number): FooterRecord {
+  const footer: FooterRecord = {
+    kind: "footer",
+    nodes: integer(r, "nodes", line),
+    relationships: integer(r, "relationships", line),
+    schema: integer(r, "schema", line),
+    sha256: "",
+  };
+  if (typeof r.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(r.sha256)) {
+    throw invalid(line, "field 'sha256' must be 64 lower-case hex digits");
+  }
+  footer.sha256 = r.sha256;
+  if (r.warnings !== undefined) {
+    footer.warnings = strings(r, "warnings", line, " when present");
+  }
+  return footer;
 }
 
 function readHeader(json: unknown): HeaderRecord {
@@ -476,18 +554,41 @@ function readHeader(json: unknown): HeaderRecord {
       { line: 1 },
     );
   }
-  string(r, "tool", 1);
-  string(r, "created", 1);
+  const tool = string(r, "tool", 1);
+  const created = string(r, "created", 1);
   const source = r.source as Json;
   if (typeof source !== "object" || source === null || Array.isArray(source)) {
     throw invalid(1, "field 'source' must be an object");
   }
-  for (const key of ["version", "edition", "database"]) {
+  const sourceField = (key: string) => {
     if (typeof source[key] !== "string") {
       throw invalid(1, `field 'source.${key}' must be a string`);
     }
+    return source[key] as string;
+  };
+  const header: HeaderRecord = {
+    kind: "header",
+    format: FORMAT_NAME,
+    version: version as number,
+    tool,
+    created,
+    source: {
+      version: sourceField("version"),
+      edition: sourceField("edition"),
+      database: sourceField("database"),
+    },
+  };
+  const counts = r.counts as Json | undefined;
+  if (counts !== undefined) {
+    if (typeof counts !== "object" || counts === null || Array.isArray(counts)) {
+      throw invalid(1, "field 'counts' must be an object when present");
+    }
+    header.counts = {
+      nodes: count(counts, "nodes", 1, "counts.nodes"),
+      relationships: count(counts, "relationships", 1, "counts.relationships"),
+    };
   }
-  return r as unknown as HeaderRecord;
+  return header;
 }
 
 /**
@@ -495,7 +596,8 @@ function readHeader(json: unknown): HeaderRecord {
  * its checked records. A damaged or truncated gzip stream becomes a {@link FormatError}.
  *
  * @param bytes The bytes of the file, e.g. `file.readable` or stdin.
- * @param options Whether to verify the checksum, and the longest line accepted.
+ * @param options Whether to verify the checksum, the longest line accepted, and whether to check
+ *   node ids and relationship ends.
  * @returns The records: header, schema records, nodes, relationships and the verified footer.
  *
  * @example Count the nodes of a backup file

@@ -150,13 +150,15 @@ function encodeBigInt(value: bigint): JsonValue {
 
 function encodeList(list: ScalarValue[]): JsonValue[] {
   // Most lists (of strings, booleans, fractional floats) are already JSON: return them as they are.
+  const first = typeof list[0];
   let i = 0;
-  for (; i < list.length; i++) {
-    const item = list[i];
-    const t = typeof item;
-    if (t === "string" || t === "boolean") continue;
-    if (t === "number" && Number.isFinite(item) && !Number.isInteger(item)) continue;
-    break;
+  if (first === "string" || first === "boolean") {
+    while (i < list.length && typeof list[i] === first) i++;
+  } else if (first === "number") {
+    for (; i < list.length; i++) {
+      const item = list[i];
+      if (typeof item !== "number" || !Number.isFinite(item) || Number.isInteger(item)) break;
+    }
   }
   if (i === list.length) return list as JsonValue[];
   const out: JsonValue[] = list.slice(0, i) as JsonValue[];
@@ -165,6 +167,7 @@ function encodeList(list: ScalarValue[]): JsonValue[] {
     if (Array.isArray(item)) fail("a list cannot contain a list");
     out.push(encodeAny(item));
   }
+  checkOneType(out);
   return out;
 }
 
@@ -440,7 +443,70 @@ function decodeList(list: unknown[]): ScalarValue[] {
     if (Array.isArray(item)) fail("a list cannot contain a list");
     out[i] = typeof item === "string" ? item : decodeAny(item) as ScalarValue;
   }
+  checkOneType(list as JsonValue[]);
   return out;
+}
+
+/** The Neo4j type each type tag stands for. */
+const TAG_TYPES: Record<string, string> = {
+  $int: "Integer",
+  $float: "Float",
+  $bytes: "ByteArray",
+  $date: "Date",
+  $localtime: "LocalTime",
+  $time: "Time",
+  $localdatetime: "LocalDateTime",
+  $datetime: "DateTime",
+  $duration: "Duration",
+  $point: "Point",
+};
+
+/** The Neo4j type of an element of a list, from its well-formed JSON. */
+function jsonType(json: JsonValue): string {
+  switch (typeof json) {
+    case "string":
+      return "String";
+    case "boolean":
+      return "Boolean";
+    case "number":
+      return Number.isInteger(json) ? "Integer" : "Float";
+  }
+  for (const tag in json as object) return TAG_TYPES[tag] ?? tag;
+  return "Unknown";
+}
+
+/**
+ * Refuses a list whose elements differ in type, or points that differ in coordinate system:
+ * Neo4j stores a list property as an array of one type (points of one CRS), so no export
+ * writes another, and a converter that types a column by one element would mistype the rest.
+ * Takes the list's JSON, whose elements are well-formed by now.
+ */
+function checkOneType(list: JsonValue[]): void {
+  if (list.length < 2) return;
+  const first = list[0];
+  const t = typeof first;
+  if (t === "string" || t === "boolean") {
+    let i = 1;
+    while (i < list.length && typeof list[i] === t) i++;
+    if (i === list.length) return;
+  }
+  const type = jsonType(first);
+  for (let i = 1; i < list.length; i++) {
+    const other = jsonType(list[i]);
+    if (other !== type) {
+      fail(`a list must hold values of one type: element 0 is ${type}, element ${i} is ${other}`);
+    }
+  }
+  if (type !== "Point") return;
+  const srid = (p: JsonValue) => (p as { $point: { srid: number } }).$point.srid;
+  for (let i = 1; i < list.length; i++) {
+    if (srid(list[i]) !== srid(first)) {
+      fail(
+        "a list of points must share one coordinate system: " +
+          `element 0 has SRID ${srid(first)}, element ${i} SRID ${srid(list[i])}`,
+      );
+    }
+  }
 }
 
 function decodeTag(obj: Record<string, unknown>): ScalarValue {

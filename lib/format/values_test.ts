@@ -421,3 +421,64 @@ test("decoding accepts shorter fractions, Z and durations with missing parts", (
   assert.deepStrictEqual(decodeValue({ $int: "42" }), 42n);
   assert.deepStrictEqual(decodeValue({ $float: "0.5" }), 0.5);
 });
+
+test("decoding refuses a list that mixes types, as Neo4j never stores one", () => {
+  const cases: [unknown[], RegExp][] = [
+    [
+      [1, "a", true],
+      /a list must hold values of one type: element 0 is Integer, element 1 is String$/,
+    ],
+    [[1, 2.5], /element 0 is Integer, element 1 is Float$/],
+    [[0.5, { $int: "9223372036854775807" }], /element 0 is Float, element 1 is Integer$/],
+    [["a", "b", { $bytes: "" }], /element 0 is String, element 2 is ByteArray$/],
+    [[true, "true"], /element 0 is Boolean, element 1 is String$/],
+    [
+      [{ $date: "2020-01-01" }, { $localdatetime: "2020-01-01T00:00:00" }],
+      /element 0 is Date, element 1 is LocalDateTime$/,
+    ],
+    [
+      [{ $time: "01:00:00Z" }, { $localtime: "01:00:00" }],
+      /element 0 is Time, element 1 is LocalTime$/,
+    ],
+    [
+      [{ $point: { srid: 7203, x: 1, y: 2 } }, { $point: { srid: 4326, x: 1, y: 2 } }],
+      /a list of points must share one coordinate system: element 0 has SRID 7203, element 1 SRID 4326$/,
+    ],
+  ];
+  for (const [list, message] of cases) rejects(list, message);
+  assert.throws(
+    () => decodeProperties({ ok: [1, 2], mixed: ["a", 1] }, "in 'props' on line 3"),
+    {
+      message:
+        /^Cannot decode property 'mixed' in 'props' on line 3: a list must hold values of one type/,
+    },
+  );
+});
+
+test("decoding accepts lists of one type however each element is spelled", () => {
+  assert.deepStrictEqual(decodeValue([1, { $int: "9223372036854775807" }]), [1n, INT64_MAX]);
+  assert.deepStrictEqual(decodeValue([{ $float: "1" }, 2.5, { $float: "NaN" }]), [1, 2.5, NaN]);
+  const zoned = decodeValue([
+    { $datetime: "2020-01-01T00:00:00Z" },
+    { $datetime: "2020-01-01T00:00:00+01:00[Europe/Paris]" },
+  ]);
+  assert.ok(Array.isArray(zoned) && zoned.length === 2);
+  assert.deepStrictEqual(decodeValue([]), []);
+});
+
+test("encoding refuses a list that mixes types, so that no reader refuses what it wrote", () => {
+  const cases: [PropertyValue, RegExp][] = [
+    [[1n, "a"], /element 0 is Integer, element 1 is String$/],
+    [["a", true], /element 0 is String, element 1 is Boolean$/],
+    [[0.5, 1n], /element 0 is Float, element 1 is Integer$/],
+    [[new Point(7203n, 1, 2), new Point(9157n, 1, 2, 3)], /share one coordinate system/],
+  ];
+  for (const [list, message] of cases) {
+    assert.throws(() => encodeValue(list), (e: unknown) => {
+      assert.ok(e instanceof BackupError, `expected a BackupError, got ${e}`);
+      assert.match(e.message, /^Cannot encode value: a list must hold values of one type|points/);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+});
