@@ -1,20 +1,64 @@
 /**
  * `convert --to admin-csv` against the real consumer: the `neo4j-admin` of the same Maven jars as
  * the test servers imports the folder into a fresh store (5.26 and 4.4), a server starts on that
- * store, `schema.cypher` runs, and the graph equals the source's, typed, except what the loss
- * report lists. The source holds the every-type graph with its schema, Movies and Northwind.
+ * store, `schema.cypher` runs as cypher-shell runs it, and the graph equals the source's, typed,
+ * except what the loss report lists. The source holds the every-type graph with its schema,
+ * Movies and Northwind, and schema items whose names try to add a statement to `schema.cypher`.
  */
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Driver } from "neo4j-driver";
 import type { ConvertSummaryDocument } from "../lib/cli/convert_command.ts";
 import { loadNorthwind } from "../scripts/datasets.ts";
 import { type Neo4jLine, runNeo4jAdmin, startServer } from "../scripts/neo4j_server.ts";
+import { quote } from "../lib/neo4j/cypher.ts";
+import { cypherShellStatements } from "./_cypher_shell.ts";
 import { fingerprint, loadTestGraph } from "./_graph.ts";
 import { connect, cypher, loadMovies, useServers } from "./_server.ts";
 import { assertOneErrorLine, exportWithCli, runCli, tempDir } from "./_cli.ts";
+
+/** Names that try to end a comment line of `schema.cypher` and add a statement of their own. */
+const HOSTILE_LOOKUP = "x\nMATCH (n) DETACH DELETE n;\n//";
+/** The same with `\u000A` written out, which Neo4j reads as a line break inside a comment. */
+const HOSTILE_REL_LOOKUP = "y\\u000AMATCH (n) DETACH DELETE n;\\u000A//";
+/** A vector index: not created for 4.4, so its name goes into a comment there. */
+const HOSTILE_VECTOR = "v\r\nMATCH (n) DETACH DELETE n;\u2028\\u000A//";
+
+/**
+ * Replaces the source's lookup indexes with ones named {@link HOSTILE_LOOKUP} and
+ * {@link HOSTILE_REL_LOOKUP}, and adds a vector index named {@link HOSTILE_VECTOR}; returns
+ * what puts the source back (the test servers' own clean-up writes names raw).
+ */
+async function addHostileSchema(driver: Driver): Promise<() => Promise<void>> {
+  const lookups = await cypher(
+    driver,
+    "SHOW INDEXES YIELD name, type, entityType WHERE type = 'LOOKUP' RETURN name, entityType",
+  );
+  const pattern = (entity: unknown) =>
+    entity === "NODE" ? "FOR (n) ON EACH labels(n)" : "FOR ()-[r]-() ON EACH type(r)";
+  const replace = async (from: string, to: string, entity: string) => {
+    await cypher(driver, `DROP INDEX ${quote(from)}`);
+    await cypher(driver, `CREATE LOOKUP INDEX ${quote(to)} ${pattern(entity)}`);
+  };
+  const original = new Map(lookups.map((l) => [String(l.entityType), String(l.name)]));
+  await replace(original.get("NODE")!, HOSTILE_LOOKUP, "NODE");
+  await replace(original.get("RELATIONSHIP")!, HOSTILE_REL_LOOKUP, "RELATIONSHIP");
+  await cypher(
+    driver,
+    `CREATE VECTOR INDEX ${quote(HOSTILE_VECTOR)} FOR (n:Doc) ON (n.hostile) ` +
+      "OPTIONS {indexConfig: {`vector.dimensions`: 3, `vector.similarity_function`: 'cosine'}}",
+  );
+  await cypher(driver, "CALL db.awaitIndexes(300)");
+  return async () => {
+    await cypher(driver, `DROP INDEX ${quote(HOSTILE_VECTOR)}`);
+    await replace(HOSTILE_LOOKUP, original.get("NODE")!, "NODE");
+    await replace(HOSTILE_REL_LOOKUP, original.get("RELATIONSHIP")!, "RELATIONSHIP");
+    await cypher(driver, "CALL db.awaitIndexes(300)");
+  };
+}
 
 const servers = useServers(1);
 const work = tempDir("neo4j-backup-admin-csv-");
@@ -29,10 +73,12 @@ before(async () => {
     await loadTestGraph(driver);
     await loadMovies(driver);
     await loadNorthwind(driver);
+    const restore = await addHostileSchema(driver);
+    await exportWithCli(servers[0], backup);
+    await restore();
   } finally {
     await driver.close();
   }
-  await exportWithCli(servers[0], backup);
 }, { timeout: 600_000 });
 
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -74,10 +120,9 @@ async function importAndCompare(folder: string, line: Neo4jLine): Promise<void> 
     const server = await startServer({ version: line, dataDir: join(home, "data"), heap: "512m" });
     const driver = connect(server);
     try {
-      const script = readFileSync(join(folder, "schema.cypher"), "utf8").split("\n");
-      for (const statement of script.filter((l) => l !== "" && !l.startsWith("//"))) {
-        await cypher(driver, statement.replace(/;$/, ""));
-      }
+      // As cypher-shell -f runs it: each comment goes to the server with the next statement.
+      const script = readFileSync(join(folder, "schema.cypher"), "utf8");
+      for (const statement of cypherShellStatements(script)) await cypher(driver, statement);
       const got = await fingerprint(driver);
       assert.equal(got.nodes.length, expected.nodes.length);
       assert.deepEqual(got.nodes, expected.nodes);
@@ -85,6 +130,8 @@ async function importAndCompare(folder: string, line: Neo4jLine): Promise<void> 
       const names = (await cypher(driver, "SHOW CONSTRAINTS YIELD name")).map((r) => r.name);
       assert.ok(names.includes("unique_leaf"), `constraints: ${names.join(", ")}`);
       assert.ok(names.includes("Product_productID"), `constraints: ${names.join(", ")}`);
+      const indexes = (await cypher(driver, "SHOW INDEXES YIELD name")).map((r) => r.name);
+      assert.equal(indexes.includes(HOSTILE_VECTOR), line === "5.26", indexes.join(", "));
     } finally {
       await driver.close();
       await server.stop();

@@ -1,7 +1,9 @@
 /**
  * `convert --to graphml` against a real consumer: NetworkX (PyPI, in the cached virtual
  * environment of scripts/python_env.ts) reads the file with `read_graphml`, which honours the
- * declared `attr.type`s; counts and typed values are compared with the source server's.
+ * declared `attr.type`s; counts and typed values are compared with the source server's. Names
+ * that try to break the XML (dashes for the loss report comment, markup, control characters)
+ * must come back from Python's XML 1.0 parser exactly or escaped.
  */
 
 import { after, before, describe, test } from "node:test";
@@ -11,8 +13,16 @@ import { join } from "node:path";
 import type { ConvertSummaryDocument } from "../lib/cli/convert_command.ts";
 import { pythonEnv, runPython } from "../scripts/python_env.ts";
 import { loadTestData } from "./_graph.ts";
-import { connect, counts, loadMovies, useServers } from "./_server.ts";
+import { connect, counts, cypher, loadMovies, useServers } from "./_server.ts";
 import { assertOneErrorLine, exportWithCli, ROOT, runCli, tempDir } from "./_cli.ts";
+
+/** Names that try to end the loss report comment, or the markup around them. */
+const HOSTILE_NAMES = ["a---b", "x--", "-", "c\u0001---", "-->", "<!-- x -->", "&amp;\"'<>]]>"];
+
+/** A name in backticks for the test's own statements. */
+function q(name: string): string {
+  return "`" + name.replaceAll("`", "``") + "`";
+}
 
 const servers = useServers(1);
 const work = tempDir("neo4j-backup-graphml-");
@@ -25,6 +35,15 @@ before(async () => {
   try {
     await loadTestData(driver);
     await loadMovies(driver);
+    for (const name of HOSTILE_NAMES) {
+      // Dates and lists are written as text: each makes a loss report line with the names.
+      await cypher(
+        driver,
+        `CREATE (:${q(name)} {${q(name)}: date('2020-01-02'), ${q(`${name}s`)}: [1, 2], ` +
+          `text: $text})-[:${q(name)} {${q(name)}: date('2020-01-02')}]->(:${q(name)})`,
+        { text: `${name}\u0002` },
+      );
+    }
     expected = await counts(driver);
   } finally {
     await driver.close();
@@ -44,6 +63,19 @@ edge = [typed(d) for _, _, d in g.edges(data=True) if d.get("label") == "TYPED"]
 movie = [typed(d) for _, d in g.nodes(data=True) if d.get("title") == "The Matrix"]
 print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
   "types": types, "edge": edge, "movie": movie}))
+`;
+
+/** Reads a GraphML file with Python's XML 1.0 parser: the labels, keys, texts and comments. */
+const READ_HOSTILE = `
+import json, sys
+from xml.dom import minidom
+doc = minidom.parse(sys.argv[1])
+keys = [k.getAttribute("attr.name") for k in doc.getElementsByTagName("key")]
+ids = {k.getAttribute("id"): k.getAttribute("attr.name") for k in doc.getElementsByTagName("key")}
+data = [(ids[d.getAttribute("key")], "".join(t.data for t in d.childNodes)) for d in doc.getElementsByTagName("data")]
+comments = [n.data for n in doc.childNodes if n.nodeType == n.COMMENT_NODE]
+print(json.dumps({"keys": keys, "labels": [v for k, v in data if k == "labels"],
+  "texts": [v for k, v in data if k == "text"], "comments": comments}))
 `;
 
 describe("convert --to graphml", () => {
@@ -88,6 +120,23 @@ describe("convert --to graphml", () => {
       readFileSync(file, "utf8"),
       /<\/graphml>\n<!--\nLoss report of the conversion to graphml\n/,
     );
+  });
+
+  test("Python's XML 1.0 parser reads hostile names back, and the loss report comment whole", () => {
+    const file = join(work, "graph.graphml");
+    const read = JSON.parse(runPython(pythonEnv(true)!, READ_HOSTILE, [file]));
+    for (const name of HOSTILE_NAMES) {
+      assert.ok(read.labels.includes(`:${name.replace("\u0001", "\\u0001")}`), name);
+      assert.ok(read.keys.includes(name.replace("\u0001", "\\u0001")), name);
+    }
+    assert.ok(read.texts.includes("-->\\u0002"));
+    const [comment] = read.comments;
+    assert.match(comment, /^\nLoss report of the conversion to graphml\n/);
+    assert.match(
+      comment,
+      /\nc\\x\{01\}- - -\.c\\x\{01\}- - -: Date: written as ISO 8601 text \(2\)\n/,
+    );
+    assert.match(comment, /\n- ->\.text: character XML 1\.0 cannot hold/);
   });
 
   test("convert writes GraphML to stdout and the summary to a file", async () => {

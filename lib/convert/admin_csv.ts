@@ -18,7 +18,13 @@ import type {
 import { writeFileAtomically } from "../runtime/files.ts";
 import { importCommandText, type ImportGroup } from "./admin_import_command.ts";
 import { CsvGroup } from "./csv_group.ts";
-import { ARRAY_DELIMITER, type CsvField, csvField, quoteCsv } from "./csv_values.ts";
+import {
+  ARRAY_DELIMITER,
+  type CsvField,
+  csvField,
+  type CsvText,
+  quotedField,
+} from "./csv_values.ts";
 import type { LossReport } from "./loss_report.ts";
 import { lossReportText } from "./loss_report.ts";
 import { schemaScript, targetServer } from "./schema_script.ts";
@@ -128,7 +134,7 @@ class AdminCsvWriter {
     const cells = this.#cells(owner, record.props);
     const key = JSON.stringify(labels);
     const group = this.#group(this.#nodeGroups, key, "nodes", [":ID", ":LABEL"], cells);
-    const fixed = [String(record.id), labels.length ? quoteCsv(labels.join(ARRAY_DELIMITER)) : ""];
+    const fixed = [String(record.id), labels.length ? quotedField(labels, ARRAY_DELIMITER) : ""];
     await this.#write(group, group.row(fixed, cells));
     this.#nodes++;
   }
@@ -137,7 +143,8 @@ class AdminCsvWriter {
     const cells = this.#cells(record.type, record.props);
     const fixed = [":START_ID", ":END_ID", ":TYPE"];
     const group = this.#group(this.#relGroups, record.type, "relationships", fixed, cells);
-    const row = group.row([String(record.start), String(record.end), quoteCsv(record.type)], cells);
+    const type = quotedField([record.type]);
+    const row = group.row([String(record.start), String(record.end), type], cells);
     await this.#write(group, row);
     this.#relationships++;
   }
@@ -173,7 +180,7 @@ class AdminCsvWriter {
     return group;
   }
 
-  async #write(group: CsvGroup, row: string): Promise<void> {
+  async #write(group: CsvGroup, row: CsvText[]): Promise<void> {
     if (this.#open.has(group)) this.#open.delete(group);
     else if (this.#open.size >= (this.#options.maxOpenFiles ?? 32)) {
       const [oldest] = this.#open.keys();
@@ -201,10 +208,8 @@ class AdminCsvWriter {
     const major = targetServer(targetVersion).major;
     await writeText(`${folder}/import-command.txt`, importCommandText(groups, major));
     const source = this.#header?.source.version ?? "unknown";
-    await writeText(
-      `${folder}/schema.cypher`,
-      schemaScript(this.#schema, targetVersion, source, loss),
-    );
+    const schema = schemaScript(this.#schema, targetVersion, source, loss);
+    await writeText(`${folder}/schema.cypher`, schema.map((line) => `${line}\n`));
     await writeText(`${folder}/loss-report.txt`, lossReportText(loss, "admin-csv"));
     files.push("import-command.txt", "schema.cypher", "loss-report.txt");
     return {
@@ -224,6 +229,21 @@ class AdminCsvWriter {
   }
 }
 
-async function writeText(path: string, text: string): Promise<void> {
-  await writeFileAtomically(path, ReadableStream.from([new TextEncoder().encode(text)]));
+/** Writes text, given whole or in pieces (a long piece as it is made), to a file. */
+async function writeText(path: string, text: string | CsvText[]): Promise<void> {
+  const encoder = new TextEncoder();
+  const parts = typeof text === "string" ? [text] : text;
+  const bytes = (function* () {
+    let buffer = "";
+    for (const part of parts) {
+      for (const piece of typeof part === "string" ? [part] : part) {
+        buffer += piece;
+        if (buffer.length < 1 << 16) continue;
+        yield encoder.encode(buffer);
+        buffer = "";
+      }
+    }
+    yield encoder.encode(buffer);
+  })();
+  await writeFileAtomically(path, ReadableStream.from(bytes));
 }

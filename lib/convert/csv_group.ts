@@ -9,9 +9,14 @@
 
 import { GzipStream } from "../format/gzip_stream.ts";
 import { openWrite } from "../runtime/files.ts";
-import { type CsvField, quoteCsv } from "./csv_values.ts";
+import { type CsvField, type CsvText, quotedField } from "./csv_values.ts";
 
 const FLUSH_CHARS = 1 << 16;
+
+/** Fields joined by commas, then a newline. */
+function commaSeparated(fields: CsvText[]): CsvText[] {
+  return [...fields.flatMap((f, i) => i === 0 ? [f] : [",", f]), "\n"];
+}
 
 /**
  * A group of data files with one header. Its data files are opened lazily and may be closed
@@ -24,8 +29,8 @@ const FLUSH_CHARS = 1 << 16;
  * const group = new CsvGroup("/tmp", "nodes-1", [":ID", ":LABEL"]);
  * const cells = new Map([["born", { type: "long", text: "1964" }]]);
  * assert.equal(group.fits(cells), true);
- * assert.equal(group.row(["0", '"Person"'], cells), '0,"Person",1964\n');
- * assert.equal(group.header(), ':ID,:LABEL,"born:long"\n');
+ * assert.equal(group.row(["0", '"Person"'], cells).join(""), '0,"Person",1964\n');
+ * assert.equal(group.header().join(""), ':ID,:LABEL,"born:long"\n');
  * assert.equal(group.fits(new Map([["born", { type: "string", text: '"x"' }]])), false);
  * ```
  */
@@ -95,10 +100,10 @@ export class CsvGroup {
    *
    * @param fixed The leading fields, already quoted.
    * @param cells The row's properties.
-   * @returns The row with its newline, trailing empty fields left out.
+   * @returns The row's pieces (fields, commas, its newline), trailing empty fields left out.
    */
-  row(fixed: string[], cells: Map<string, CsvField>): string {
-    const fields: string[] = [];
+  row(fixed: CsvText[], cells: Map<string, CsvField>): CsvText[] {
+    const fields: CsvText[] = [];
     for (const [key, cell] of cells) {
       let column = this.#columns.get(key);
       if (column === undefined) {
@@ -108,20 +113,25 @@ export class CsvGroup {
       fields[column.index] = cell.text;
     }
     for (let i = 0; i < fields.length; i++) fields[i] ??= "";
-    return `${[...fixed, ...fields].join(",")}\n`;
+    return commaSeparated([...fixed, ...fields]);
   }
 
   /**
-   * Adds a row to the data, opening the next part file when none is open.
+   * Adds a row to the data, opening the next part file when none is open. A long field is
+   * written piece by piece as its pieces are made.
    *
-   * @param text A row from {@link CsvGroup.row}.
+   * @param row A row from {@link CsvGroup.row}.
    * @returns Resolves once the row is buffered or written.
    */
-  async write(text: string): Promise<void> {
+  async write(row: CsvText[]): Promise<void> {
     if (this.#writer === undefined) await this.#openPart();
     this.rows++;
-    this.#buffer += text;
-    if (this.#buffer.length >= FLUSH_CHARS) await this.#flush();
+    for (const part of row) {
+      for (const piece of typeof part === "string" ? [part] : part) {
+        this.#buffer += piece;
+        if (this.#buffer.length >= FLUSH_CHARS) await this.#flush();
+      }
+    }
   }
 
   /**
@@ -141,11 +151,11 @@ export class CsvGroup {
   /**
    * The header line: the fixed fields, then `"key:type"` per column, each quoted.
    *
-   * @returns The line with its newline.
+   * @returns The line's pieces, its newline last.
    */
-  header(): string {
-    const columns = [...this.#columns].map(([key, c]) => quoteCsv(`${key}:${c.type}`));
-    return `${[...this.#fixed, ...columns].join(",")}\n`;
+  header(): CsvText[] {
+    const columns = [...this.#columns].map(([key, c]) => quotedField([`${key}:${c.type}`]));
+    return commaSeparated([...this.#fixed, ...columns]);
   }
 
   async #openPart(): Promise<void> {

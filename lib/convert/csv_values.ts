@@ -9,6 +9,7 @@
 
 import type { PropertyValue, ScalarValue } from "../format/records.ts";
 import { encodeValue } from "../format/values.ts";
+import { SLICE_CHARS, textSlices } from "./text_slices.ts";
 
 /**
  * The array delimiter: the ASCII unit separator, a control character no label or text normally
@@ -19,12 +20,18 @@ export const ARRAY_DELIMITER = "\u001f";
 /** {@link ARRAY_DELIMITER} as the importer's `--array-delimiter` option spells it. */
 export const ARRAY_DELIMITER_OPTION = "U+001F";
 
+/**
+ * The text of a field: a string, or for a long value the pieces it is written in, made as they
+ * are written (iterate them once), so that no value is ever quoted whole.
+ */
+export type CsvText = string | Iterable<string>;
+
 /** A value the importer can carry: its header type and its field text, quoted when needed. */
 export interface CsvField {
   /** The header type, e.g. `"long"` or `"string[]"`. */
   type: string;
   /** The field as written between the delimiters. */
-  text: string;
+  text: CsvText;
 }
 
 /** A value the importer cannot carry: what it is and what the converter does instead. */
@@ -58,7 +65,58 @@ export function quoteCsv(text: string): string {
 }
 
 /**
- * Maps a property value to its CSV field, or tells why the importer cannot carry it.
+ * Quotes texts joined by a delimiter as one field, like {@link quoteCsv}: at once when short,
+ * else lazily slice by slice (each quote doubled), however long the texts are.
+ *
+ * @param parts The texts, e.g. the labels of a node.
+ * @param delimiter What joins them (it must not hold a quote); none by default.
+ * @returns The quoted field, as a string or as pieces.
+ *
+ * @example Quote labels joined by the array delimiter
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { quotedField } from "./csv_values.ts";
+ * assert.equal(quotedField(["A", 'B"'], ";"), '"A;B"""');
+ * ```
+ */
+export function quotedField(parts: readonly string[], delimiter = ""): CsvText {
+  let length = 0;
+  for (const part of parts) length += part.length + delimiter.length;
+  if (length <= SLICE_CHARS) return quoteCsv(parts.join(delimiter));
+  return (function* () {
+    yield '"';
+    for (const [i, part] of parts.entries()) {
+      if (i > 0) yield delimiter;
+      for (const slice of textSlices(part)) yield slice.split('"').join('""');
+    }
+    yield '"';
+  })();
+}
+
+/** Bytes per piece of a long byte array's field (each byte takes up to five characters). */
+const BYTES_PER_PIECE = 64 * 1024;
+
+/** A byte array as the importer's `byte[]`: signed bytes joined by the array delimiter, quoted. */
+function bytesField(value: Int8Array | Uint8Array): CsvField | CsvLoss {
+  if (value.length === 0) return { lost: "empty byte array", action: EMPTY_ARRAY };
+  const signed = new Int8Array(value.buffer, value.byteOffset, value.length);
+  const piece = (at: number) =>
+    Array.from(signed.subarray(at, at + BYTES_PER_PIECE)).join(ARRAY_DELIMITER);
+  if (signed.length <= BYTES_PER_PIECE) return { type: "byte[]", text: `"${piece(0)}"` };
+  const text = (function* () {
+    yield '"';
+    for (let at = 0; at < signed.length; at += BYTES_PER_PIECE) {
+      if (at > 0) yield ARRAY_DELIMITER;
+      yield piece(at);
+    }
+    yield '"';
+  })();
+  return { type: "byte[]", text };
+}
+
+/**
+ * Maps a property value to its CSV field, or tells why the importer cannot carry it. The text
+ * of a long string, list or byte array comes as pieces made while it is written.
  *
  * @param value A property value from a backup record.
  * @returns The field with its header type, or the loss.
@@ -73,25 +131,30 @@ export function quoteCsv(text: string): string {
  * ```
  */
 export function csvField(value: PropertyValue): CsvField | CsvLoss {
+  if (value instanceof Int8Array || value instanceof Uint8Array) return bytesField(value);
   if (!Array.isArray(value)) {
     const field = scalarField(value);
     if ("lost" in field) return field;
-    return { type: field.type, text: field.quote ? quoteCsv(field.text) : field.text };
+    return { type: field.type, text: field.quote ? quotedField([field.text]) : field.text };
   }
   if (value.length === 0) return { lost: "empty list", action: EMPTY_ARRAY };
   const parts: string[] = [];
   let type = "";
   for (const element of value) {
+    if (element instanceof Int8Array || element instanceof Uint8Array) {
+      return element.length === 0
+        ? { lost: "list with empty byte array", action: EMPTY_ARRAY }
+        : { lost: "list of byte arrays", action: "left out" };
+    }
     const field = scalarField(element);
     if ("lost" in field) return { lost: `list with ${field.lost}`, action: field.action };
-    if (field.type === "byte[]") return { lost: "list of byte arrays", action: "left out" };
     if (field.text.includes(ARRAY_DELIMITER)) {
       return { lost: "list element containing U+001F", action: "left out" };
     }
     type = field.type;
     parts.push(field.text);
   }
-  return { type: `${type}[]`, text: quoteCsv(parts.join(ARRAY_DELIMITER)) };
+  return { type: `${type}[]`, text: quotedField(parts, ARRAY_DELIMITER) };
 }
 
 interface ScalarField {
@@ -100,16 +163,13 @@ interface ScalarField {
   quote: boolean;
 }
 
-function scalarField(value: ScalarValue): ScalarField | CsvLoss {
+function scalarField(
+  value: Exclude<ScalarValue, Int8Array | Uint8Array>,
+): ScalarField | CsvLoss {
   if (typeof value === "bigint") return { type: "long", text: String(value), quote: false };
   if (typeof value === "number") return { type: "double", text: doubleText(value), quote: false };
   if (typeof value === "string") return { type: "string", text: value, quote: true };
   if (typeof value === "boolean") return { type: "boolean", text: String(value), quote: false };
-  if (value instanceof Int8Array || value instanceof Uint8Array) {
-    if (value.length === 0) return { lost: "empty byte array", action: EMPTY_ARRAY };
-    const bytes = Array.from(new Int8Array(value.buffer, value.byteOffset, value.length));
-    return { type: "byte[]", text: bytes.join(ARRAY_DELIMITER), quote: true };
-  }
   if ("toBigInt" in value) return { type: "long", text: String(value.toBigInt()), quote: false };
   return taggedField(encodeValue(value) as Record<string, unknown>);
 }

@@ -119,7 +119,7 @@ test("cypherName() quotes any name for Neo4j and replaces backticks for FalkorDB
   assert.equal(cypherName("a`b\\u0060", "neo4j", note), "`a``b\\u005Cu0060`");
   assert.equal(cypherName("With Space", "falkordb", note), "`With Space`");
   assert.equal(cypherName("a`b", "falkordb", note), "`a_b`");
-  assert.equal(cypherName("a\nb", "neo4j", note), "`a\\u000ab`");
+  assert.equal(cypherName("a\nb", "neo4j", note), "`a\\u000Ab`");
   assert.equal(cypherName("a\u2028b", "falkordb", note), "`a_b`");
   assert.deepEqual(notes, ["backtick in a name", "line break in a name"]);
 });

@@ -8,7 +8,7 @@
 
 import type { SchemaRecord } from "../format/records.ts";
 import { quote } from "../neo4j/cypher.ts";
-import { describeSchema, planSchema } from "../neo4j/schema.ts";
+import { describeSchema, oversizedSchema, planSchema } from "../neo4j/schema.ts";
 import type { ServerInfo } from "../neo4j/server.ts";
 import { UsageError } from "../errors.ts";
 import type { CypherDialect } from "./cypher_literals.ts";
@@ -105,6 +105,7 @@ function neo4jStatements(
   sourceVersion: string | undefined,
   loss: LossReport,
 ): string[] {
+  record = withoutNul(record, loss);
   const plan = planSchema(record, neo4jTarget(target.targetVersion, target.edition), sourceVersion);
   const what = describeSchema(record);
   if ("skip" in plan) {
@@ -117,13 +118,55 @@ function neo4jStatements(
     // them rather than fail on an equivalent index.
     loss.add(record.name, what, "created only if the target has none (it keeps its own name)");
     const name = quote(record.name);
-    return [plan.statement.replace(name, `${name} IF NOT EXISTS`)];
+    return [plan.statement.replace(name, () => `${name} IF NOT EXISTS`)];
   }
   return [plan.statement];
 }
 
+/**
+ * The schema item with each NUL in its names replaced by `_` (reported to `loss`): Neo4j refuses
+ * a name that holds one, which would fail the statement and the script with it.
+ *
+ * @param record The index or constraint.
+ * @param loss Receives the change.
+ * @returns The record, or a copy with its names changed.
+ *
+ * @example Replace a NUL in a property name
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withoutNul } from "./cypher_schema.ts";
+ * import { LossReport } from "./loss_report.ts";
+ * const loss = new LossReport();
+ * const record = withoutNul({ kind: "index", name: "i", type: "RANGE", entity: "NODE",
+ *   labelsOrTypes: ["A"], properties: ["a\0b"], config: {} }, loss);
+ * assert.deepEqual(record.properties, ["a_b"]);
+ * assert.equal(loss.entries()[0].what, "NUL character in a name");
+ * ```
+ */
+export function withoutNul(record: SchemaRecord, loss: LossReport): SchemaRecord {
+  const names = [record.name, ...record.labelsOrTypes, ...record.properties];
+  if (!names.some((n) => n.includes("\0"))) return record;
+  loss.add(
+    record.name,
+    "NUL character in a name",
+    "replaced by '_' (Neo4j names cannot hold one)",
+  );
+  const fix = (n: string) => n.replaceAll("\0", "_");
+  return {
+    ...record,
+    name: fix(record.name),
+    labelsOrTypes: record.labelsOrTypes.map(fix),
+    properties: record.properties.map(fix),
+  };
+}
+
 function falkorStatements(record: SchemaRecord, loss: LossReport): string[] {
   const what = describeSchema(record);
+  const oversized = oversizedSchema(record);
+  if (oversized !== undefined) {
+    loss.add(record.name, what, `not created: ${oversized}`);
+    return [];
+  }
   if (record.kind === "constraint") {
     loss.add(
       record.name,

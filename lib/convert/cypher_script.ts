@@ -11,7 +11,7 @@
  * @module
  */
 
-import { UsageError } from "../errors.ts";
+import { RefusedError, UsageError } from "../errors.ts";
 import type {
   BackupRecord,
   FooterRecord,
@@ -21,10 +21,12 @@ import type {
   RelationshipRecord,
   SchemaRecord,
 } from "../format/records.ts";
+import { clipText, commentText } from "./comment_text.ts";
 import { UnwindBatches } from "./cypher_batches.ts";
 import { type CypherDialect, cypherValue } from "./cypher_literals.ts";
 import { cypherName } from "./cypher_names.ts";
 import { neo4jTarget, schemaStatements } from "./cypher_schema.ts";
+import { recordSize } from "./cypher_size.ts";
 import type { LossReport } from "./loss_report.ts";
 
 /** Options of {@link CypherScriptStream}. */
@@ -38,11 +40,23 @@ export interface CypherScriptOptions {
   /** Bytes per statement line, however few its rows (default 1 MiB; a larger row stands alone). */
   maxStatementBytes?: number;
   /**
+   * The most characters (UTF-16 code units) the statement of one node or relationship may
+   * have, escapes included (default {@link MAX_STATEMENT_CHARS}): a record that needs more is
+   * refused with a {@link RefusedError} before its statement is built.
+   */
+  maxStatementChars?: number;
+  /**
    * The Neo4j edition of the target (default `"community"`): key, existence and property-type
    * constraints are written for `"enterprise"` only, and reported otherwise.
    */
   edition?: "community" | "enterprise";
 }
+
+/**
+ * The most characters one record's statement may have by default: 64 Mi, far beyond any
+ * statement a server runs well, and well within the longest string JavaScript holds.
+ */
+export const MAX_STATEMENT_CHARS: number = 64 * 1024 * 1024;
 
 /** The temporary label every node carries while the script runs. */
 export const TEMPORARY_LABEL = "__neo4j_backup_node";
@@ -53,6 +67,11 @@ const TEMPORARY_INDEX = "__neo4j_backup_node_id";
 /**
  * Turns backup records into the lines of a Cypher script (UTF-8, each ended by `\n`), and fills
  * `loss` with what the target cannot hold; the loss report is also the script's last lines.
+ *
+ * Every line is one whole statement or a `//` comment, whatever the backup holds: names and
+ * strings write their line breaks as escapes (or, for FalkorDB names, as `_`), and comments
+ * escape them too ({@link commentText}). A record whose statement would be longer than
+ * `maxStatementChars` fails the stream with a {@link RefusedError}.
  *
  * @example Write a script for a two-node backup
  * ```ts
@@ -174,8 +193,9 @@ class ScriptWriter {
     if (statements.length && this.#dialect === "neo4j") {
       this.#statement("CALL db.awaitIndexes(86400)");
     }
-    for (const w of this.#footer?.warnings ?? []) this.#comment(`backup warning: ${w}`);
-    for (const line of this.#loss.lines()) this.#comment(`loss: ${line}`);
+    for (const w of this.#footer?.warnings ?? []) this.#comment(`backup warning: ${clipText(w)}`);
+    // The report's lines come escaped for comments already.
+    for (const line of this.#loss.lines()) this.#emit(`// loss: ${line}`);
   }
 
   get #target() {
@@ -226,7 +246,28 @@ class ScriptWriter {
     } else this.#statement(`CREATE INDEX FOR (n:${label}) ON (n.${key})`);
   }
 
+  /** Refuses a record whose statement would be too long, before building any of it. */
+  #checkSize(record: NodeRecord | RelationshipRecord): void {
+    const max = this.#options.maxStatementChars ?? MAX_STATEMENT_CHARS;
+    if (recordSize(record, this.#dialect, false).total <= max) return;
+    const { total, largest } = recordSize(record, this.#dialect, true);
+    if (total <= max) return;
+    const what = record.kind === "node"
+      ? `node ${record.id}`
+      : `the relationship from node ${record.start} to node ${record.end}`;
+    const part = largest.property
+      ? `its property '${commentText(clipText(largest.part, 100))}' needs ${largest.size}`
+      : `its ${largest.part} need ${largest.size}`;
+    const fix = largest.property
+      ? `leave the property out with --exclude-properties, or convert --to admin-csv or graphml`
+      : `convert --to admin-csv or graphml`;
+    throw new RefusedError(
+      `Cannot write ${what} as a Cypher statement: ${part} of the ${total} characters it would take, more than the ${max} a statement may have; ${fix}`,
+    );
+  }
+
   #node(node: NodeRecord): void {
+    this.#checkSize(node);
     if (!this.#began) this.#begin();
     const where = node.labels.length ? node.labels.join(":") : "(no labels)";
     const labels = node.labels.map((l) => ":" + this.#name(l, where)).join("");
@@ -238,6 +279,7 @@ class ScriptWriter {
   }
 
   #rel(rel: RelationshipRecord): void {
+    this.#checkSize(rel);
     if (!this.#began) this.#begin();
     if (!this.#relsBegan) {
       this.#relsBegan = true;
@@ -301,6 +343,6 @@ class ScriptWriter {
   }
 
   #comment(text: string): void {
-    this.#emit("// " + text.replace(/[\r\n\u2028\u2029]+/g, " "));
+    this.#emit("// " + commentText(text));
   }
 }

@@ -2,7 +2,8 @@
  * `convert --to graphml`: a backup as one GraphML document for Gephi, NetworkX, yEd or
  * graph-tool. GraphML needs every `<key>` (with its `attr.type`) before the `<graph>`, and a key's
  * type is known only once every value was seen: the body streams to a temporary file, then the
- * head, the keys and the body are written to the output. Memory holds the keys, never the records.
+ * head, the keys and the body are written to the output. Memory holds the keys, never the records,
+ * and a long value is escaped and written slice by slice, never whole.
  *
  * @module
  */
@@ -11,7 +12,8 @@ import type { BackupRecord, Properties } from "../format/records.ts";
 import { openRead, openWrite, removeFile } from "../runtime/files.ts";
 import { graphmlValue } from "./graphml_values.ts";
 import { type LossReport, lossReportText } from "./loss_report.ts";
-import { xmlText } from "./xml_text.ts";
+import { SLICE_CHARS, textSlices } from "./text_slices.ts";
+import { xmlComment, xmlText } from "./xml_text.ts";
 
 /** Options of {@link writeGraphml}. */
 export interface GraphmlOptions {
@@ -19,7 +21,10 @@ export interface GraphmlOptions {
   loss: LossReport;
   /** Writes the document's bytes to the output (a file or stdout). */
   sink: (bytes: ReadableStream<Uint8Array>) => Promise<void>;
-  /** The temporary file for the body; deleted at the end. */
+  /**
+   * The temporary file for the body: created new (the conversion fails if anything, a link
+   * included, is at that path), and deleted at the end.
+   */
   tempPath: string;
 }
 
@@ -72,17 +77,19 @@ export async function writeGraphml(
   options: GraphmlOptions,
 ): Promise<GraphmlResult> {
   const body = new GraphmlBody(options.loss);
-  const file = (await openWrite(options.tempPath)).getWriter();
+  const file = (await openWrite(options.tempPath, { createNew: true })).getWriter();
   try {
     const encoder = new TextEncoder();
     for await (const record of records) {
       body.add(record);
-      if (body.pending >= FLUSH_CHARS) await file.write(encoder.encode(body.take()));
+      if (body.pending >= FLUSH_CHARS) {
+        for (const piece of body.take()) await file.write(encoder.encode(piece));
+      }
     }
-    await file.write(encoder.encode(body.take()));
+    for (const piece of body.take()) await file.write(encoder.encode(piece));
     await file.close();
-    const head = encoder.encode(`${HEAD}${body.keyLines()}<graph id="G" edgedefault="directed">\n`);
-    const tail = encoder.encode(`</graph>\n</graphml>\n${lossComment(options.loss)}`);
+    const head = [HEAD, ...body.keyLines(), `<graph id="G" edgedefault="directed">\n`];
+    const tail = `</graph>\n</graphml>\n${lossComment(options.loss)}`;
     const temp = options.tempPath;
     await options.sink(ReadableStream.from(concat(head, await openRead(temp), tail)));
     return { nodes: body.nodes, edges: body.edges, keys: body.keys };
@@ -93,20 +100,33 @@ export async function writeGraphml(
 }
 
 async function* concat(
-  head: Uint8Array,
+  head: Iterable<string>,
   middle: ReadableStream<Uint8Array>,
-  tail: Uint8Array,
+  tail: string,
 ): AsyncGenerator<Uint8Array> {
-  yield head;
+  const encoder = new TextEncoder();
+  let text = "";
+  for (const piece of head) {
+    text += piece;
+    if (text.length < FLUSH_CHARS) continue;
+    yield encoder.encode(text);
+    text = "";
+  }
+  yield encoder.encode(text);
   yield* middle;
-  yield tail;
+  yield encoder.encode(tail);
 }
 
-/** The loss report as an XML comment (`--` cannot occur inside one). */
+/**
+ * The loss report as an XML comment, well-formed whatever the names in it hold: its lines have
+ * their control characters escaped, and {@link xmlComment} breaks up every `--`.
+ */
 function lossComment(loss: LossReport): string {
-  const text = lossReportText(loss, "graphml").replaceAll("--", "- -");
-  return `<!--\n${text}-->\n`;
+  return `${xmlComment(`\n${lossReportText(loss, "graphml")}`)}\n`;
 }
+
+/** Text, or the lazily escaped pieces of a long value. */
+type Piece = string | Iterable<string>;
 
 /** The body's text and the keys it uses. */
 class GraphmlBody {
@@ -115,44 +135,57 @@ class GraphmlBody {
   #loss: LossReport;
   #keys = new Map<string, Key>();
   #text = "";
+  /** Text and long values waiting before `#text`, in order. */
+  #queue: Piece[] = [];
 
   constructor(loss: LossReport) {
     this.#loss = loss;
   }
 
+  /** Characters waiting to be written (a waiting long value counts as a full buffer). */
   get pending(): number {
-    return this.#text.length;
+    return this.#text.length + (this.#queue.length > 0 ? FLUSH_CHARS : 0);
   }
 
   get keys(): number {
     return this.#keys.size + 2;
   }
 
-  take(): string {
+  /** The waiting text, in pieces of a few megabytes at most; empties the body. */
+  *take(): Generator<string> {
+    const queue = this.#queue;
     const text = this.#text;
+    this.#queue = [];
     this.#text = "";
-    return text;
+    for (const piece of queue) {
+      if (typeof piece === "string") yield piece;
+      else yield* piece;
+    }
+    if (text !== "") yield text;
   }
 
   add(record: BackupRecord): void {
     if (record.kind === "node") {
       const owner = record.labels.length === 0 ? "(no labels)" : record.labels.join(":");
       const labels = record.labels.map((l) => `:${l}`).join("");
-      let text = `<node id="n${record.id}">`;
-      if (labels !== "") text += `<data key="labels">${this.#escape(labels, owner)}</data>`;
-      this.#text += `${text}${this.#data("node", owner, record.props)}</node>\n`;
+      this.#put(`<node id="n${record.id}">`);
+      if (labels !== "") {
+        this.#put(`<data key="labels">`, this.#escape(labels, owner), "</data>");
+      }
+      this.#data("node", owner, record.props);
+      this.#put("</node>\n");
       this.nodes++;
     } else if (record.kind === "rel") {
-      const head = `<edge id="e${this.edges}" source="n${record.start}" target="n${record.end}">`;
-      const label = `<data key="label">${this.#escape(record.type, record.type)}</data>`;
-      this.#text += `${head}${label}${this.#data("edge", record.type, record.props)}</edge>\n`;
+      this.#put(`<edge id="e${this.edges}" source="n${record.start}" target="n${record.end}">`);
+      this.#put(`<data key="label">`, this.#escape(record.type, record.type), "</data>");
+      this.#data("edge", record.type, record.props);
+      this.#put("</edge>\n");
       this.edges++;
     }
   }
 
   /** The `<key>` lines of the properties, each declared with the one type all its values had. */
-  keyLines(): string {
-    let text = "";
+  *keyLines(): Generator<string> {
     for (const key of this.#keys.values()) {
       let type = [...key.types][0];
       if (key.types.size > 1) {
@@ -160,23 +193,34 @@ class GraphmlBody {
         const types = [...key.types].sort().join(", ");
         this.#loss.add(`${key.for}s.${key.name}`, `mixed types (${types})`, "declared string");
       }
+      yield `<key id="${key.id}" for="${key.for}" attr.name="`;
       const name = this.#escape(key.name, key.name, true);
-      text += `<key id="${key.id}" for="${key.for}" attr.name="${name}" attr.type="${type}"/>\n`;
+      if (typeof name === "string") yield name;
+      else yield* name;
+      yield `" attr.type="${type}"/>\n`;
     }
-    return text;
   }
 
-  #data(kind: "node" | "edge", owner: string, props: Properties): string {
-    let text = "";
+  #put(...pieces: Piece[]): void {
+    for (const piece of pieces) {
+      if (typeof piece === "string") {
+        this.#text += piece;
+        continue;
+      }
+      if (this.#text !== "") this.#queue.push(this.#text);
+      this.#text = "";
+      this.#queue.push(piece);
+    }
+  }
+
+  #data(kind: "node" | "edge", owner: string, props: Properties): void {
     for (const [name, value] of Object.entries(props)) {
       const data = graphmlValue(value);
       const where = `${owner}.${name}`;
       if (data.written) this.#loss.add(where, data.written.what, data.written.action);
-      text += `<data key="${this.#key(kind, name, data.type, where).id}">${
-        this.#escape(data.text, where)
-      }</data>`;
+      const id = this.#key(kind, name, data.type, where).id;
+      this.#put(`<data key="${id}">`, this.#escape(data.text, where), "</data>");
     }
-    return text;
   }
 
   #key(kind: "node" | "edge", name: string, type: string, where: string): Key {
@@ -200,16 +244,35 @@ class GraphmlBody {
     return key;
   }
 
-  #escape(value: string, where: string, attribute = false): string {
-    const { text, replaced } = xmlText(value, attribute);
-    if (replaced > 0) {
-      this.#loss.add(
-        where,
-        "character XML 1.0 cannot hold (NUL, C0 control, lone surrogate)",
-        "written as \\u and four hex digits",
-        replaced,
-      );
+  /**
+   * Escapes text for XML: at once when it is short, else lazily slice by slice as it is
+   * written, so that no escaped value is ever held whole.
+   */
+  #escape(value: string, where: string, attribute = false): Piece {
+    if (value.length <= SLICE_CHARS) {
+      const { text, replaced } = xmlText(value, attribute);
+      this.#replaced(where, replaced);
+      return text;
     }
-    return text;
+    const replaced = (count: number) => this.#replaced(where, count);
+    return (function* () {
+      let count = 0;
+      for (const slice of textSlices(value)) {
+        const escaped = xmlText(slice, attribute);
+        count += escaped.replaced;
+        yield escaped.text;
+      }
+      replaced(count);
+    })();
+  }
+
+  #replaced(where: string, count: number): void {
+    if (count === 0) return;
+    this.#loss.add(
+      where,
+      "character XML 1.0 cannot hold (NUL, C0 control, lone surrogate)",
+      "written as \\u and four hex digits",
+      count,
+    );
   }
 }

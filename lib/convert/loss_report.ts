@@ -6,6 +6,8 @@
  * @module
  */
 
+import { clipText, commentText } from "./comment_text.ts";
+
 /** One kind of loss: e.g. "byte arrays have no Cypher literal" on `Person.photo`. */
 export interface LossEntry {
   /** Where: `Label.key`, `TYPE.key`, a schema item's name, or `*` for the whole backup. */
@@ -18,9 +20,14 @@ export interface LossEntry {
   count: number;
 }
 
+/** The most kinds of loss a report lists; later kinds are counted in one last entry. */
+export const MAX_LOSS_ENTRIES = 10_000;
+
 /**
  * Collects losses, merging repeats of the same (where, what, action) into one counted entry, so
- * that its size depends on the backup's shape, never on its number of records.
+ * that its size depends on the backup's shape, never on its number of records. Its size is
+ * bounded even for a hostile backup: each field is clipped to its first 1000 characters, and
+ * past {@link MAX_LOSS_ENTRIES} kinds the rest are counted together.
  *
  * @example
  * ```ts
@@ -47,7 +54,16 @@ export class LossReport {
    * @param count How many (default 1).
    */
   add(where: string, what: string, action: string, count = 1): void {
-    const key = JSON.stringify([where, what, action]);
+    [where, what, action] = [clipText(where), clipText(what), clipText(action)];
+    let key = JSON.stringify([where, what, action]);
+    if (!this.#entries.has(key) && this.#entries.size >= MAX_LOSS_ENTRIES) {
+      [where, what, action] = [
+        "*",
+        "other losses",
+        `not listed (the report lists ${MAX_LOSS_ENTRIES} kinds)`,
+      ];
+      key = "";
+    }
     const entry = this.#entries.get(key);
     if (entry) entry.count += count;
     else this.#entries.set(key, { where, what, action, count });
@@ -68,12 +84,16 @@ export class LossReport {
   }
 
   /**
-   * One line per entry: `where: what: action (count)`.
+   * One line per entry: `where: what: action (count)`, with control characters, line breaks and
+   * backslashes escaped ({@link commentText}): a line is safe in a comment of any output and on
+   * a terminal, whatever the names in it hold.
    *
    * @returns The lines, without newlines.
    */
   lines(): string[] {
-    return this.entries().map((e) => `${e.where}: ${e.what}: ${e.action} (${e.count})`);
+    return this.entries().map((e) =>
+      commentText(`${e.where}: ${e.what}: ${e.action} (${e.count})`)
+    );
   }
 }
 

@@ -9,6 +9,8 @@ import { UsageError } from "../errors.ts";
 import type { SchemaRecord } from "../format/records.ts";
 import { planSchema } from "../neo4j/schema.ts";
 import type { ServerInfo } from "../neo4j/server.ts";
+import { clipText, commentText } from "./comment_text.ts";
+import { withoutNul } from "./cypher_schema.ts";
 import type { LossReport } from "./loss_report.ts";
 
 /**
@@ -44,21 +46,31 @@ export function targetServer(version: string, edition = "community"): ServerInfo
  * wait for the indexes. Items Community cannot hold are written commented out with a note;
  * items the target line cannot hold at all are comments and entries in the loss report.
  *
+ * Every line is a whole statement or a `//` comment, whatever the backup's names hold: names in
+ * statements are quoted (`quote` in lib/neo4j/cypher.ts writes line breaks as `\u` escapes),
+ * and comments go through {@link commentText}, so that no name can end a comment and start a
+ * statement (not even with a `\u000A`, which Neo4j reads inside a comment that cypher-shell sends
+ * along). A NUL in a name, which Neo4j refuses, becomes `_` (reported).
+ *
  * @param schema The backup's schema records.
  * @param targetVersion The target line, e.g. `"5.26"`.
  * @param sourceVersion The Neo4j version that wrote the backup.
  * @param loss Receives what cannot be recreated.
- * @returns The script's text.
+ * @returns The script's lines, without newlines.
  *
- * @example A range index for 5.26
+ * @example A range index for 5.26, and a lookup index with a name that tries to add a statement
  * ```ts
  * import assert from "node:assert/strict";
  * import { LossReport } from "./loss_report.ts";
  * import { schemaScript } from "./schema_script.ts";
- * const text = schemaScript([{ kind: "index", name: "by_name", type: "RANGE", entity: "NODE",
- *   labelsOrTypes: ["Person"], properties: ["name"], config: {} }], "5.26", "5.26.0",
- *   new LossReport());
- * assert.ok(text.includes("CREATE RANGE INDEX `by_name` FOR (n:`Person`) ON (n.`name`);\n"));
+ * const lines = schemaScript([
+ *   { kind: "index", name: "by_name", type: "RANGE", entity: "NODE", labelsOrTypes: ["Person"],
+ *     properties: ["name"], config: {} },
+ *   { kind: "index", name: "x\nMATCH (n) DETACH DELETE n;", type: "LOOKUP", entity: "NODE",
+ *     labelsOrTypes: [], properties: [], config: {} },
+ * ], "5.26", "5.26.0", new LossReport());
+ * assert.ok(lines.includes("CREATE RANGE INDEX `by_name` FOR (n:`Person`) ON (n.`name`);"));
+ * assert.ok(lines.every((l) => l.startsWith("//") || /^(CREATE|CALL) .*;$/.test(l)));
  * ```
  */
 export function schemaScript(
@@ -66,16 +78,19 @@ export function schemaScript(
   targetVersion: string,
   sourceVersion: string,
   loss: LossReport,
-): string {
+): string[] {
   const community = targetServer(targetVersion);
   const enterprise = targetServer(targetVersion, "enterprise");
+  const comment = (text: string) => `// ${commentText(text)}`;
   const lines = [
     `// Indexes and constraints of the backup for Neo4j ${targetVersion}: run after neo4j-admin import,`,
     "// e.g. cypher-shell -d neo4j -f schema.cypher",
   ];
-  for (const record of schema) {
+  for (const item of schema) {
+    const record = withoutNul(item, loss);
+    const name = clipText(record.name);
     if (record.kind === "index" && record.type === "LOOKUP") {
-      lines.push(`// ${record.name}: lookup index; neo4j-admin import creates the lookup indexes`);
+      lines.push(comment(`${name}: lookup index; neo4j-admin import creates the lookup indexes`));
       loss.add(record.name, "LOOKUP index", "not in schema.cypher: the import creates its own");
       continue;
     }
@@ -87,13 +102,13 @@ export function schemaScript(
     }
     const other = planSchema(record, enterprise, sourceVersion);
     if ("statement" in other) {
-      lines.push(`// Neo4j Enterprise only: ${other.statement};`);
+      lines.push(comment(`Neo4j Enterprise only: ${other.statement};`));
       loss.add(record.name, `${record.type} constraint`, "commented out (Enterprise only)");
     } else {
-      lines.push(`// ${record.name}: not created: ${plan.skip}`);
+      lines.push(comment(`${name}: not created: ${plan.skip}`));
       loss.add(record.name, `${record.kind} ${record.type}`, `left out: ${plan.skip}`);
     }
   }
   lines.push("CALL db.awaitIndexes(3600);");
-  return `${lines.join("\n")}\n`;
+  return lines;
 }

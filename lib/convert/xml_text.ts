@@ -22,6 +22,14 @@ export interface XmlText {
 const NEEDS_WORK = /[&<>"\r\t\n\u0000-\u001f\ufffe\uffff\ud800-\udfff]/;
 
 /**
+ * Characters XML 1.0 cannot hold at all: C0 controls but tab, newline and carriage return,
+ * U+FFFE, U+FFFF, and surrogates that are not half of a pair.
+ */
+const NOT_XML =
+  // deno-lint-ignore no-control-regex -- control characters are what it looks for
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
  * Escapes a string for XML element content or an attribute value (in double quotes).
  *
  * @param value Any string.
@@ -39,25 +47,46 @@ const NEEDS_WORK = /[&<>"\r\t\n\u0000-\u001f\ufffe\uffff\ud800-\udfff]/;
  */
 export function xmlText(value: string, attribute = false): XmlText {
   if (!NEEDS_WORK.test(value)) return { text: value, replaced: 0 };
-  let text = "";
+  // `&` before the others add more.
+  let text = every(
+    every(every(every(value, "&", "&amp;"), "<", "&lt;"), ">", "&gt;"),
+    "\r",
+    "&#13;",
+  );
+  if (attribute) text = every(every(every(text, '"', "&quot;"), "\t", "&#9;"), "\n", "&#10;");
   let replaced = 0;
-  for (const ch of value) {
-    const code = ch.codePointAt(0)!;
-    if (ch === "&") text += "&amp;";
-    else if (ch === "<") text += "&lt;";
-    else if (ch === ">") text += "&gt;";
-    else if (ch === '"' && attribute) text += "&quot;";
-    else if (ch === "\r") text += "&#13;";
-    else if ((ch === "\n" || ch === "\t") && attribute) text += `&#${code};`;
-    else if (ch === "\n" || ch === "\t" || !invalid(code)) text += ch;
-    else {
-      text += `\\u${code.toString(16).padStart(4, "0")}`;
-      replaced++;
-    }
-  }
+  text = text.replace(NOT_XML, (c) => {
+    replaced++;
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
   return { text, replaced };
 }
 
-function invalid(code: number): boolean {
-  return code < 0x20 || code === 0xfffe || code === 0xffff || (code >= 0xd800 && code <= 0xdfff);
+/** Replaces every `c` (split and join: the fastest way in V8 for text full of them). */
+function every(text: string, c: string, by: string): string {
+  return text.includes(c) ? text.split(c).join(by) : text;
+}
+
+/**
+ * Wraps text in an XML comment that every XML 1.0 parser reads, whatever the text holds: `--`
+ * cannot occur inside a comment, so each `-` followed by another gets a space after it (`---`
+ * becomes `- - -`); a comment cannot end with `-` before its `-->`, so a space is added; and
+ * characters XML cannot hold at all are written as `\u` and four hex digits.
+ *
+ * @param text Any text.
+ * @returns `<!--`, the text, `-->`.
+ *
+ * @example Comment text with dashes and a control character
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { xmlComment } from "./xml_text.ts";
+ * assert.equal(xmlComment("a---b-"), "<!--a- - -b- -->");
+ * assert.equal(xmlComment("x\u0001"), "<!--x\\u0001-->");
+ * ```
+ */
+export function xmlComment(text: string): string {
+  const body = text
+    .replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    .replace(/-(?=-)/g, "- ");
+  return `<!--${body}${body.endsWith("-") ? " " : ""}-->`;
 }

@@ -6,28 +6,66 @@
  * @module
  */
 
+import { RefusedError } from "../errors.ts";
+
+/**
+ * The longest name {@link quote} and the longest string {@link literal} write, in UTF-16 code
+ * units (80 Mi). Escaped, text grows at most six times (`\u0007` for a control character), and
+ * longer text could outgrow the longest string JavaScript holds (about 512 Mi code units): it is
+ * refused instead, before any memory is spent on it.
+ */
+export const MAX_TEXT_CHARS: number = 80 * 1024 * 1024;
+
 /**
  * Quotes a name as a Cypher identifier, so that any label, type, key or schema name is safe:
- * spaces, backticks, colons, dots, reserved words, leading digits, backslashes, any script.
+ * spaces, backticks, colons, dots, reserved words, leading digits, backslashes, line breaks,
+ * control characters, any script.
  *
- * Inside backticks Neo4j (4.4, 5.x and 2025+ alike) doubles backticks and also reads `\u` with
- * four hex digits as the character they name, so a raw `\u0060` would end the identifier: every
- * backslash is written as `\u005C`, which the parser turns back into one backslash and does not
- * read again.
+ * Inside backticks Neo4j (4.4, 5.x and 2025+ alike) doubles backticks, and before it parses a
+ * statement it reads `\u` with four hex digits anywhere in it as the character they name (so a
+ * raw `\u0060` would end the identifier): every backslash is written as `\u005C`, which the
+ * parser turns back into one backslash and does not read again. Every control character (C0,
+ * DEL and C1, NEL among them) and the line and paragraph separators are written as `\u` escapes
+ * too, which Neo4j turns back into the exact character: a quoted name never breaks a line, so a
+ * statement stays one line of a script whatever the names hold.
  *
  * @param name The raw name.
- * @returns The name between backticks, inner backticks doubled, backslashes escaped.
+ * @returns The name between backticks: inner backticks doubled, backslashes, control characters
+ *   and line breaks as `\u` escapes.
+ * @throws {RefusedError} When the name is longer than {@link MAX_TEXT_CHARS}.
  *
- * @example Quote a label with a backtick in it, and one that tries to end the quotes
+ * @example Quote a label with a backtick, one that tries to end the quotes, and a line break
  * ```ts
  * import assert from "node:assert/strict";
  * import { quote } from "./cypher.ts";
  * assert.equal(quote("My `odd` label"), "`My ``odd`` label`");
  * assert.equal(quote("x\\u0060 //"), "`x\\u005Cu0060 //`");
+ * assert.equal(quote("x\nMATCH (n) DETACH DELETE n"), "`x\\u000AMATCH (n) DETACH DELETE n`");
  * ```
  */
 export function quote(name: string): string {
-  return "`" + name.replaceAll("`", "``").replaceAll("\\", "\\u005C") + "`";
+  refuseLong(name, "name");
+  return "`" + name.replace(NAME_ESCAPES, escapeNameChar) + "`";
+}
+
+/** What {@link quote} escapes: backticks, backslashes, control characters and line breaks. */
+// deno-lint-ignore no-control-regex -- control characters are what it looks for
+const NAME_ESCAPES = /[`\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+function escapeNameChar(c: string): string {
+  return c === "`" ? "``" : unicodeEscape(c);
+}
+
+function refuseLong(text: string, what: string): void {
+  if (text.length <= MAX_TEXT_CHARS) return;
+  throw new RefusedError(
+    `Cannot write a ${what} of ${text.length} characters into a Cypher statement: the most it may have is ${MAX_TEXT_CHARS}`,
+  );
+}
+
+/** `\u` and the four upper-case hex digits of a UTF-16 code unit. */
+function unicodeEscape(c: string): string {
+  return "\\u" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
 }
 
 /**
@@ -61,11 +99,14 @@ export type LiteralValue =
 
 /**
  * Writes a value as a Cypher literal. Numbers are floats (always written with a decimal point
- * or exponent), bigints are integers; map keys are quoted. Used for index `OPTIONS`, which some
- * Neo4j versions do not accept as parameters.
+ * or exponent), bigints are integers; map keys are quoted. Strings escape the backslash and the
+ * quote, and write every control character and line break as a `\u` escape: no literal ever
+ * holds a raw line break. Used for index `OPTIONS`, which some Neo4j versions do not accept as
+ * parameters, and for the values of `convert --to cypher`.
  *
  * @param value The value.
  * @returns Cypher source text for the value.
+ * @throws {RefusedError} When a string is longer than {@link MAX_TEXT_CHARS}.
  *
  * @example Write index options
  * ```ts
@@ -80,6 +121,7 @@ export function literal(value: LiteralValue): string {
   if (value === null) return "null";
   switch (typeof value) {
     case "string":
+      refuseLong(value, "string");
       return "'" + value.replace(STRING_ESCAPES, escapeChar) + "'";
     case "bigint":
       return value.toString();
@@ -95,14 +137,14 @@ export function literal(value: LiteralValue): string {
 
 /**
  * What a string literal escapes: the backslash and the quote, and every control or line-breaking
- * character, so that a statement holding any string stays on one line of a script.
+ * character (C0, DEL, C1 with NEL, the line and paragraph separators), so that a statement
+ * holding any string stays on one line of a script.
  */
 // deno-lint-ignore no-control-regex
 const STRING_ESCAPES = /[\\'\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 function escapeChar(c: string): string {
-  if (c === "\\" || c === "'") return "\\" + c;
-  return "\\u" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+  return c === "\\" || c === "'" ? "\\" + c : unicodeEscape(c);
 }
 
 function floatLiteral(v: number): string {

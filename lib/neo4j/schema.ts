@@ -172,9 +172,61 @@ export function planSchema(
   target: ServerInfo,
   sourceVersion?: string,
 ): SchemaPlan {
+  const oversized = oversizedSchema(record);
+  if (oversized !== undefined) return { skip: oversized };
   return record.kind === "index"
     ? planIndex(record, target, sourceVersion)
     : planConstraint(record, target);
+}
+
+/**
+ * The most characters the names and settings of one schema item may hold (1 Mi): no index or
+ * constraint Neo4j makes comes near, and a statement (or a comment) built from a larger one
+ * could outgrow the longest string JavaScript holds.
+ */
+const MAX_SCHEMA_CHARS = 1024 * 1024;
+
+/**
+ * Why a schema item is too large to write into a statement, if it is: its names and settings
+ * hold more than 1 Mi characters.
+ *
+ * @param record The index or constraint.
+ * @returns The reason, or `undefined` when its size is fine.
+ *
+ * @example An index with a name of two million characters
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { oversizedSchema } from "./schema.ts";
+ * const index = { kind: "index" as const, name: "i", type: "RANGE", entity: "NODE" as const,
+ *   labelsOrTypes: ["A"], properties: ["p"], config: {} };
+ * assert.equal(oversizedSchema(index), undefined);
+ * assert.match(oversizedSchema({ ...index, name: "x".repeat(2e6) })!, /2000007 characters/);
+ * ```
+ */
+export function oversizedSchema(record: SchemaRecord): string | undefined {
+  const size = schemaChars(record);
+  if (size <= MAX_SCHEMA_CHARS) return undefined;
+  return `its names and settings hold ${size} characters, more than the ${MAX_SCHEMA_CHARS} a schema item may have`;
+}
+
+/** The characters of a schema item's strings (settings' other values count 32 each). */
+function schemaChars(record: SchemaRecord): number {
+  const strings = [record.name, record.type, ...record.labelsOrTypes, ...record.properties];
+  if (record.provider !== undefined) strings.push(record.provider);
+  if (record.kind === "constraint" && record.propertyType !== undefined) {
+    strings.push(record.propertyType);
+  }
+  let n = strings.reduce((sum, s) => sum + String(s).length, 0);
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") n += v.length;
+    else if (Array.isArray(v)) v.forEach(walk);
+    else n += 32;
+  };
+  for (const [key, value] of Object.entries(record.config ?? {})) {
+    n += key.length;
+    walk(value);
+  }
+  return n;
 }
 
 /**

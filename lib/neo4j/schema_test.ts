@@ -106,3 +106,31 @@ test("a schema item without properties is skipped, not sent", () => {
   const plan = planSchema({ ...typeConstraint("INTEGER"), properties: [] }, ENTERPRISE);
   assert.ok("skip" in plan);
 });
+
+test("names with line breaks stay on the statement's one line, each as a \\u escape", () => {
+  const inject = "x\nMATCH (n) DETACH DELETE n;\r\n//\u2028\u0085";
+  for (const kind of ["index", "constraint"] as const) {
+    const record = kind === "index"
+      ? {
+        kind,
+        name: inject,
+        type: "VECTOR",
+        entity: "NODE" as const,
+        labelsOrTypes: [inject],
+        properties: [inject],
+        config: { "vector.dimensions": 3n, [inject]: inject },
+      }
+      : { ...typeConstraint("STRING"), name: inject, labelsOrTypes: [inject] };
+    const statement = statementOf(planSchema(record, ENTERPRISE));
+    assert.doesNotMatch(statement, /[\n\r\u0085\u2028\u2029]/, statement);
+    assert.ok(
+      statement.includes("x\\u000AMATCH (n) DETACH DELETE n;\\u000D\\u000A//\\u2028\\u0085"),
+    );
+  }
+});
+
+test("a schema item too large to write is skipped with its size, not built", () => {
+  const plan = planSchema({ ...typeConstraint("STRING"), name: "n".repeat(2_000_000) }, ENTERPRISE);
+  assert.ok("skip" in plan);
+  assert.match(plan.skip, /hold 2000033 characters, more than the 1048576 a schema item may have/);
+});
