@@ -15,6 +15,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import neo4j from "neo4j-driver";
+import { quote } from "../lib/neo4j/cypher.ts";
 import { DEFAULT_LINE, type Neo4jLine, type Neo4jServer, startServer } from "./neo4j_server.ts";
 
 /** The environment variable naming the pool file. */
@@ -146,13 +147,13 @@ export async function resetServer(pooled: PooledServer): Promise<void> {
   try {
     await run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS");
     for (const { name } of await run("SHOW CONSTRAINTS YIELD name RETURN name")) {
-      await run(`DROP CONSTRAINT ${quoteName(String(name))}`);
+      await run(`DROP CONSTRAINT ${quote(String(name))}`);
     }
     const keep = new Set(pooled.lookups.map((l) => l.name));
     const indexes = await run("SHOW INDEXES YIELD name, type RETURN name, type");
     for (const { name, type } of indexes) {
       if (type !== "LOOKUP" || !keep.has(String(name))) {
-        await run(`DROP INDEX ${quoteName(String(name))}`);
+        await run(`DROP INDEX ${quote(String(name))}`);
       }
     }
     const present = new Set(indexes.map((i) => String(i.name)));
@@ -163,7 +164,7 @@ export async function resetServer(pooled: PooledServer): Promise<void> {
       const pattern = entity === "NODE"
         ? "FOR (n) ON EACH labels(n)"
         : "FOR ()-[r]-() ON EACH type(r)";
-      await run(`CREATE LOOKUP INDEX ${quoteName(name)} ${pattern}`);
+      await run(`CREATE LOOKUP INDEX ${quote(name)} ${pattern}`);
     }
     if (created) await run("CALL db.awaitIndexes(300)");
   } finally {
@@ -183,8 +184,4 @@ async function lookupIndexes(server: Neo4jServer): Promise<PooledServer["lookups
   } finally {
     await driver.close();
   }
-}
-
-function quoteName(name: string): string {
-  return "`" + name.replaceAll("`", "``") + "`";
 }

@@ -14,6 +14,7 @@ import {
   startServer,
 } from "../scripts/neo4j_server.ts";
 import { pooledServer, resetServer, takePooled } from "../scripts/server_pool.ts";
+import { quote } from "../lib/neo4j/cypher.ts";
 
 export { dataset, DATASETS, loadMovies, loadMoviesWithEdgeCases } from "../scripts/datasets.ts";
 
@@ -120,13 +121,13 @@ export async function clear(driver: Driver): Promise<void> {
 export async function wipe(driver: Driver): Promise<void> {
   await cypher(driver, "MATCH (n) DETACH DELETE n");
   for (const { name } of await cypher(driver, "SHOW CONSTRAINTS YIELD name RETURN name")) {
-    await cypher(driver, `DROP CONSTRAINT \`${String(name).replaceAll("`", "``")}\``);
+    await cypher(driver, `DROP CONSTRAINT ${quote(String(name))}`);
   }
   const indexes = await cypher(
     driver,
     "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name",
   );
   for (const { name } of indexes) {
-    await cypher(driver, `DROP INDEX \`${String(name).replaceAll("`", "``")}\``);
+    await cypher(driver, `DROP INDEX ${quote(String(name))}`);
   }
 }
