@@ -558,6 +558,7 @@ export function runNeo4jAdmin(
   ], {
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
+    cwd: home, // neo4j-admin writes its import.report into the working folder
     env: { ...process.env, NEO4J_HOME: home, NEO4J_CONF: join(home, "conf") },
   });
   return { status: r.status, output: `${r.stdout ?? ""}${r.stderr ?? ""}` };

@@ -19,6 +19,7 @@ import {
   writeSummary,
 } from "./json_summary.ts";
 import { formatCount, plural } from "./progress.ts";
+import { terminalText } from "./terminal_text.ts";
 
 /** What {@link runDryRun} needs besides the driver, records and import options. */
 export interface DryRunOutput {
@@ -69,7 +70,9 @@ export async function runDryRun(
     await writeSummary(output.summary, planDocument(plan, output, seconds));
   }
   if (!output.summary.json && !output.quiet) {
-    await writeStdout(`${formatImportPlan(plan, output.shown, output.legacy).join("\n")}\n`);
+    // Names and source fields come from the backup: control characters shown escaped.
+    const lines = formatImportPlan(plan, output.shown, output.legacy).map(terminalText);
+    await writeStdout(`${lines.join("\n")}\n`);
   }
   if (plan.refusal) throw new RefusedError(plan.refusal);
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { terminalText } from "./terminal_text.ts";
 import { isLegacyBackup, readLegacyBackup } from "../compat/legacy_reader.ts";
 import { connect } from "./connect.ts";
 import { FormatError, UsageError } from "../errors.ts";
@@ -384,5 +385,6 @@ function printSummary(
       ...changed.map((item) => `  '${item.name}': ${item.reason}`),
     );
   }
-  for (const line of lines) context.stderr.line(line);
+  // Schema names come from the backup: control characters shown escaped.
+  for (const line of lines) context.stderr.line(terminalText(line));
 }

@@ -98,10 +98,13 @@ function sliced(
   }, { highWaterMark: 0 });
 }
 
+/** What a reader's `read()` resolves with (Node 20's types do not name it). */
+type ReadResult<T> = Awaited<ReturnType<ReadableStreamDefaultReader<T>["read"]>>;
+
 async function decompressed(
   file: string,
   output: ReadableStreamDefaultReader<Uint8Array>,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
+): Promise<ReadResult<Uint8Array>> {
   try {
     return await output.read();
   } catch (error) {
@@ -115,7 +118,7 @@ async function decompressed(
 
 function decode(
   file: string,
-  decoder: TextDecoder,
+  decoder: InstanceType<typeof TextDecoder>,
   bytes: Uint8Array | undefined,
   stream: boolean,
 ): string {

@@ -152,7 +152,7 @@ async function* elements(file: string, noun: string, bounds: Bounds): AsyncGener
   const reader = readLegacyArray(text, { ...bounds, noun }).getReader();
   try {
     for (;;) {
-      let next: ReadableStreamReadResult<LegacyJson>;
+      let next: Awaited<ReturnType<typeof reader.read>>;
       try {
         next = await reader.read();
       } catch (error) {
