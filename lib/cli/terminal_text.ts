@@ -18,7 +18,7 @@ const SHORT: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /**
  * Shows the characters a terminal would act on as escapes: line feed, carriage return and tab as
- * `\n`, `\r` and `\t`, every other one as `\uXXXX` (ESC is `\u001b`). Everything else, other
+ * `\n`, `\r` and `\t`, every other one as `\u` and four hex digits (ESC is `\u001b`). Everything else, other
  * scripts and emoji included, is kept as it is; so is a backslash, so `\n` in the output may also
  * be the two characters of the name itself: `--json` shows names exactly.
  *
