@@ -8,6 +8,7 @@
  */
 
 import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { prng } from "./prng.ts";
 
 /** Faults the proxy injects by itself, at random, until changed. */
 export interface RandomFaults {
@@ -42,18 +43,6 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** A small deterministic generator (mulberry32). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Pair {
   client: Socket;
   server: Socket;
@@ -81,7 +70,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   let refuseUntil = 0;
   let stalled = false;
   let faults: RandomFaults | undefined;
-  let rand = generator(1);
+  let rand = prng(1);
   let cuts = 0;
   let accepted = 0;
 
@@ -169,7 +158,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     },
     random(next) {
       faults = next;
-      rand = generator(next?.seed ?? 1);
+      rand = prng(next?.seed ?? 1);
     },
     async close() {
       for (const pair of [...pairs]) {

@@ -16,6 +16,7 @@ import type { Driver } from "neo4j-driver";
 import type { LossEntry } from "../lib/convert/loss_report.ts";
 import type { BodyRecord, ConstraintRecord, SchemaRecord } from "../lib/format/records.ts";
 import { cypher } from "./_server.ts";
+import { prng } from "../scripts/prng.ts";
 
 /** The seed used when `HOSTILE_SEED` is not set. */
 export const DEFAULT_SEED = 19;
@@ -27,18 +28,6 @@ export function hostileSeed(): number {
   const seed = Number(text);
   if (!Number.isSafeInteger(seed)) throw new Error(`HOSTILE_SEED '${text}' is not an integer`);
   return seed;
-}
-
-/** Mulberry32: a small seeded generator of floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A property value of a hostile graph: strings, lists of strings, and the `hid` integers. */
