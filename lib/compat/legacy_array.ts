@@ -8,10 +8,17 @@
 
 import { FormatError } from "../errors.ts";
 import {
+  BACKSLASH,
+  CLOSE_LIST,
+  CLOSE_MAP,
+  COMMA,
   type LegacyJson,
   LegacyJsonError,
   MAX_LEGACY_DEPTH,
+  OPEN_LIST,
+  OPEN_MAP,
   parseLegacyJson,
+  QUOTE,
 } from "./legacy_json.ts";
 
 /**
@@ -90,14 +97,6 @@ export class LegacyArrayError extends FormatError {
 /** Where the scanner is: before the `[`, before an element, inside one, after the `]`. */
 const State = { BeforeList: 0, BeforeFirst: 1, BeforeNext: 2, InElement: 3, AfterList: 4 } as const;
 type State = typeof State[keyof typeof State];
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const OPEN_LIST = 0x5b;
-const CLOSE_LIST = 0x5d;
-const OPEN_MAP = 0x7b;
-const CLOSE_MAP = 0x7d;
 
 function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;

@@ -101,14 +101,10 @@ export function parseLegacyJson(text: string, options: LegacyJsonOptions = {}): 
   return parser.parse();
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_LIST = 0x5b;
-const CLOSE_LIST = 0x5d;
-const OPEN_MAP = 0x7b;
-const CLOSE_MAP = 0x7d;
+/** The JSON punctuation both scanners of a Python file read (character codes). */
+export const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a;
+/** Brackets, as character codes. */
+export const OPEN_LIST = 0x5b, CLOSE_LIST = 0x5d, OPEN_MAP = 0x7b, CLOSE_MAP = 0x7d;
 const INTEGER = /^-?(?:0|[1-9]\d*)$/;
 const FLOAT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const LITERALS = new Map<string, LegacyJson>([
