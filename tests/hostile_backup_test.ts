@@ -207,3 +207,35 @@ test("an error about a backup's text shows its control characters escaped", asyn
   assertOneErrorLine(result, /property 'k\\u001b\[2J' .* unknown type tag '\$x\\u001b\[31m'$/);
   assert.doesNotMatch(result.stderr.trimEnd(), CONTROL);
 });
+
+test("a name no Neo4j holds (empty, or with a lone surrogate) is refused by every reader, naming the line", async () => {
+  const index = (name: string, labels: string[], properties: string[]) => ({
+    kind: "index",
+    name,
+    type: "RANGE",
+    entity: "NODE",
+    labelsOrTypes: labels,
+    properties,
+    config: {},
+  });
+  const cases: [object[], RegExp][] = [
+    [[node(1, {}, ["N", ""])], /line 2: a name in 'labels' is empty/],
+    [[node(1), node(2), rel(1, 2, "")], /line 4: the relationship type is empty/],
+    [[node(1, { "": 1 })], /line 2: a key in 'props' is empty/],
+    [[node(1, {}, ["N\ud800"])], /line 2: a name in 'labels' holds a lone surrogate \(U\+D800\)/],
+    [[index("by_x", ["N"], [""])], /line 2: a name in 'properties' is empty/],
+    [
+      [index("\udc00by_x", ["N"], ["x"])],
+      /line 2: the index name holds a lone surrogate \(U\+DC00\)/,
+    ],
+  ];
+  for (const [records, where] of cases) {
+    const file = backup([HEADER, ...records]);
+    const pattern = new RegExp(
+      `Cannot read ${where.source}: no Neo4j database holds such a name, so no export wrote ` +
+        "this backup; it was made or changed by hand$",
+    );
+    // Every reader shares the decoder: one command of each kind is enough per case.
+    await refused(readers(file).filter((_, i) => i < 3 || files % 2 === 0), pattern);
+  }
+});

@@ -237,21 +237,6 @@ function statementLines(text: string): string[] {
   return statements;
 }
 
-/**
- * Gaps this test found in what the writers do with a crafted backup (names no export writes),
- * not closed yet: marked todo, so they run and show, without failing the suite. The safety
- * checks (the line rule, cypher-shell's splitting, nothing injected, XML 1.0) bind every source.
- * - Neo4j: empty names are written as ``, which Neo4j refuses (the batch fails, not reported);
- *   lone surrogates arrive as U+FFFD unreported; schema names with leading or trailing control
- *   characters are trimmed by Neo4j unreported.
- * - admin-csv: a key holding a line break breaks neo4j-admin's header; an empty key crashes it;
- *   `(...)` in a key is read as an id group; `[""]` becomes no property.
- * - FalkorDB: an index on an empty key crashes FalkorDB 1.4.1.
- */
-const OPEN_GAPS: Record<string, string | undefined> = {
-  crafted: "crafted names no export writes: see OPEN_GAPS (issue 19's closing note)",
-};
-
 test(`the comparison recognises the hostile graph built from parameters (${SEED})`, () => {
   assertNone(selfCheck, "a comparison of the graph with itself found differences");
   // And it is no comparison that cannot fail: on an empty database every entity is missing.
@@ -319,24 +304,20 @@ describe(`--to cypher --dialect neo4j with hostile names (${SEED})`, () => {
         assertNone(injected, "the run went wrong");
       });
 
-      const todo = OPEN_GAPS[source.name];
-      test("Neo4j 5.26 runs every statement", { todo }, () => {
+      test("Neo4j 5.26 runs every statement", () => {
         assert.ok(ran, script.error ?? "the script did not run");
         assertNone(failures, "the run went wrong");
       });
 
       test(
         "Neo4j holds the graph, names and values exact, but for the loss report",
-        { todo },
         () => {
           assert.ok(ran, script.error ?? "the script did not run");
           assertNone(graph, "the graph differs");
         },
       );
 
-      test("Neo4j holds the schema items with their exact names, but for the loss report", {
-        todo,
-      }, () => {
+      test("Neo4j holds the schema items with their exact names, but for the loss report", () => {
         assert.ok(ran, script.error ?? "the script did not run");
         assertNone(schema, "the schema differs");
       });
@@ -471,7 +452,7 @@ describe(`--to admin-csv with hostile names (${SEED})`, () => {
     );
   });
 
-  test("neo4j-admin 5.26 imports the crafted backup's folder", { todo: OPEN_GAPS.crafted }, () => {
+  test("neo4j-admin 5.26 imports the crafted backup's folder", () => {
     assert.ok(imported, "neo4j-admin did not run: the conversion or import-command.txt failed");
     const causes = imported.output.split("\n").filter((l) => /^Caused by|IMPORT FAILED/.test(l));
     assert.equal(
@@ -481,23 +462,18 @@ describe(`--to admin-csv with hostile names (${SEED})`, () => {
     );
   });
 
-  test("schema.cypher runs on the imported store without a failure, and nothing else ran", {
-    todo: OPEN_GAPS.crafted,
-  }, () => {
+  test("schema.cypher runs on the imported store without a failure, and nothing else ran", () => {
     assert.equal(imported?.status, 0, "not imported");
     assertNone([...failures, ...injected], "the run went wrong");
   });
 
-  test("the imported graph equals the source, names and values exact, but for the loss report", {
-    todo: OPEN_GAPS.crafted,
-  }, () => {
+  test("the imported graph equals the source, names and values exact, but for the loss report", () => {
     assert.equal(imported?.status, 0, "not imported");
     assertNone(graph, "the graph differs");
   });
 
   test(
     "the imported store holds the schema items with their exact names, but for the loss report",
-    { todo: OPEN_GAPS.crafted },
     () => {
       assert.equal(imported?.status, 0, "not imported");
       assertNone(schema, "the schema differs");
@@ -655,9 +631,7 @@ describe(`--to cypher --dialect falkordb with hostile names (${SEED})`, () => {
       assertNone(lineRuleProblems(scripts[source.name].text, "falkordb"), "lines break the rule");
     });
 
-    test(`FalkorDB runs every line of the ${source.name} backup's script`, {
-      todo: OPEN_GAPS[source.name],
-    }, (t) => {
+    test(`FalkorDB runs every line of the ${source.name} backup's script`, (t) => {
       if (falkor !== undefined) return t.skip(`no FalkorDB: ${falkor}`);
       const got = loaded[source.name];
       assert.equal(typeof got, "object", String(got));
@@ -666,9 +640,6 @@ describe(`--to cypher --dialect falkordb with hostile names (${SEED})`, () => {
 
     test(
       `FalkorDB holds the ${source.name} graph, names and values exact, but for the loss report`,
-      {
-        todo: OPEN_GAPS[source.name],
-      },
       (t) => {
         if (falkor !== undefined) return t.skip(`no FalkorDB: ${falkor}`);
         const got = loaded[source.name];

@@ -22,6 +22,7 @@ import { openLegacyText } from "./legacy_file.ts";
 import type { LegacyJson } from "./legacy_json.ts";
 import { QUOTED_CHARS, quoteLegacyText } from "./legacy_text.ts";
 import { decodeLegacyProperties, type LegacyPropertyIssue } from "./legacy_values.ts";
+import { nameProblem } from "../format/names.ts";
 
 /** Options of {@link readLegacyBackup}. */
 export interface LegacyReadOptions {
@@ -238,6 +239,13 @@ async function constraints(dir: string, bounds: Bounds): Promise<ConstraintRecor
           "'constraint_name' strings",
       );
     }
+    try {
+      legacyName(label, "'node_label'");
+      legacyName(property, "'node_prop'");
+      legacyName(name, "'constraint_name'");
+    } catch (error) {
+      throw new FormatError(`Cannot read entry ${i} of '${file}': ${errorMessage(error)}`);
+    }
     const record = byName.get(name) ?? {
       kind: "constraint",
       name,
@@ -320,7 +328,7 @@ function nodeRecord(row: LegacyJson, file: string, index: number, issues: IssueR
     const fields = asRow(row);
     const labels = field(fields, "node_labels", "a string");
     if (typeof labels !== "string") throw new FormatError("'node_labels' is not a string");
-    return {
+    const node: NodeRecord = {
       kind: "node",
       id: id(fields, "node_id"),
       labels: labels === "" ? [] : labels.split(":"),
@@ -330,6 +338,9 @@ function nodeRecord(row: LegacyJson, file: string, index: number, issues: IssueR
         issues,
       ),
     };
+    for (const label of node.labels) legacyName(label, "a label in 'node_labels'");
+    for (const key in node.props) legacyName(key, "a key in 'node_props'");
+    return node;
   });
 }
 
@@ -345,7 +356,8 @@ function relationshipRecord(
     if (typeof type !== "string" || type === "") {
       throw new FormatError("'rel_type' is not a relationship type");
     }
-    return {
+    legacyName(type, "'rel_type'");
+    const rel: RelationshipRecord = {
       kind: "rel",
       type,
       start: id(fields, "start_node_id"),
@@ -356,10 +368,20 @@ function relationshipRecord(
         issues,
       ),
     };
+    for (const key in rel.props) legacyName(key, "a key in 'rel_props'");
+    return rel;
   });
 }
 
 /** Runs `build` and names the file and row in any format error it throws. */
+/** Refuses a name Neo4j cannot hold (see lib/format/names.ts); the caller adds file and row. */
+function legacyName(name: string, what: string): void {
+  const problem = nameProblem(name);
+  if (problem !== undefined) {
+    throw new FormatError(`${what} ${problem}: no Neo4j database holds such a name`);
+  }
+}
+
 function rowRecord<T>(file: string, index: number, build: () => T): T {
   try {
     return build();

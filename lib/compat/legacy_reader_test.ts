@@ -334,6 +334,35 @@ test("readLegacyBackup() names the file and row of a malformed row", async () =>
   });
 });
 
+test("readLegacyBackup() refuses a name no Neo4j holds, naming the file and row", async () => {
+  const rows: [string, object, RegExp][] = [
+    [
+      "nodes_1.json",
+      { node_id: 1, node_labels: "A::B", node_props: {} },
+      /a label in 'node_labels' is empty/,
+    ],
+    [
+      "nodes_1.json",
+      { node_id: 1, node_labels: "A", node_props: { "": 1 } },
+      /a key in 'node_props' is empty/,
+    ],
+    [
+      "relationships_1.json",
+      { start_node_id: 1, end_node_id: 1, rel_type: "R\ud800", rel_props: {} },
+      /'rel_type' holds a lone surrogate \(U\+D800\)/,
+    ],
+  ];
+  for (const [file, row, pattern] of rows) {
+    await withTempDir(async (dir) => {
+      await writeProject(dir, { [file]: JSON.stringify([row]) });
+      const error = await rejection(dir);
+      assert.ok(error instanceof FormatError);
+      assert.match(error.message, /^Cannot read row 1 of '.*_1\.json': /);
+      assert.match(error.message, pattern);
+    });
+  }
+});
+
 test("readLegacyBackup() names the property that holds a map", async () => {
   await withTempDir(async (dir) => {
     const row = {

@@ -12,9 +12,11 @@ import type {
   HeaderRecord,
   NodeRecord,
   Properties,
+  PropertyValue,
   RelationshipRecord,
   SchemaRecord,
 } from "../format/records.ts";
+import { hasLoneSurrogate } from "../format/names.ts";
 import { writeFileAtomically } from "../runtime/files.ts";
 import { importCommandText, type ImportGroup } from "./admin_import_command.ts";
 import { CsvGroup } from "./csv_group.ts";
@@ -152,13 +154,28 @@ class AdminCsvWriter {
   #cells(owner: string, props: Properties): Map<string, CsvField> {
     const cells = new Map<string, CsvField>();
     for (const [key, value] of Object.entries(props)) {
-      if (key.includes("{")) {
-        this.#options.loss.add(`${owner}.${key}`, "property key containing '{'", "left out");
+      const unreadable = headerProblem(key);
+      if (unreadable !== undefined) {
+        this.#options.loss.add(
+          `${owner}.${key}`,
+          `property key containing ${unreadable}`,
+          "left out",
+        );
         continue;
       }
       const field = csvField(value);
-      if ("lost" in field) this.#options.loss.add(`${owner}.${key}`, field.lost, field.action);
-      else cells.set(key, field);
+      if ("lost" in field) {
+        this.#options.loss.add(`${owner}.${key}`, field.lost, field.action);
+        continue;
+      }
+      if (someLoneSurrogate(value)) {
+        this.#options.loss.add(
+          `${owner}.${key}`,
+          "text with a lone surrogate (UTF-8 cannot encode one)",
+          "written with U+FFFD in its place",
+        );
+      }
+      cells.set(key, field);
     }
     return cells;
   }
@@ -246,4 +263,21 @@ async function writeText(path: string, text: string | CsvText[]): Promise<void> 
     yield encoder.encode(buffer);
   })();
   await writeFileAtomically(path, ReadableStream.from(bytes));
+}
+
+function someLoneSurrogate(value: PropertyValue): boolean {
+  if (typeof value === "string") return hasLoneSurrogate(value);
+  return Array.isArray(value) && value.some((v) => typeof v === "string" && hasLoneSurrogate(v));
+}
+
+/**
+ * What in a property key neo4j-admin cannot read back from a header field (checked on 5.26),
+ * or `undefined`: `{` opens its options, `(` its ID group (`a(b)c` arrives as `ac`, `a(b` fails
+ * the import), and a line break ends the header even inside quotes.
+ */
+function headerProblem(key: string): string | undefined {
+  if (key.includes("{")) return "'{' (neo4j-admin reads it as options)";
+  if (key.includes("(")) return "'(' (neo4j-admin reads it as an ID group)";
+  if (/[\n\r]/.test(key)) return "a line break (neo4j-admin's header is one line)";
+  return undefined;
 }

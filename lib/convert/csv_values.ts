@@ -154,6 +154,10 @@ export function csvField(value: PropertyValue): CsvField | CsvLoss {
     type = field.type;
     parts.push(field.text);
   }
+  if (parts.length === 1 && parts[0] === "") {
+    // Its field would be empty, which the importer reads as no value at all.
+    return { lost: "list of one empty string", action: "left out (the importer reads no value)" };
+  }
   return { type: `${type}[]`, text: quotedField(parts, ARRAY_DELIMITER) };
 }
 

@@ -51,6 +51,9 @@ test("csvField() reports what the importer cannot carry", () => {
     (csvField(["a\u001fb"]) as { lost: string }).lost,
     "list element containing U+001F",
   );
+  // Its field would be empty, which neo4j-admin reads as no value.
+  assert.equal((csvField([""]) as { lost: string }).lost, "list of one empty string");
+  assert.deepEqual(csvField(["", ""]), { type: "string[]", text: '"\u001f"' });
   const time = new Time(1n, 2n, 3n, 4n, -(5n * 3600n + 30n * 60n + 15n));
   assert.equal((csvField(time) as { lost: string }).lost, "time with an offset in seconds");
   assert.equal(

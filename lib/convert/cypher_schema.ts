@@ -105,7 +105,7 @@ function neo4jStatements(
   sourceVersion: string | undefined,
   loss: LossReport,
 ): string[] {
-  record = withoutNul(record, loss);
+  record = forNeo4j(record, loss);
   const plan = planSchema(record, neo4jTarget(target.targetVersion, target.edition), sourceVersion);
   const what = describeSchema(record);
   if ("skip" in plan) {
@@ -158,6 +158,47 @@ export function withoutNul(record: SchemaRecord, loss: LossReport): SchemaRecord
     labelsOrTypes: record.labelsOrTypes.map(fix),
     properties: record.properties.map(fix),
   };
+}
+
+/**
+ * The schema item as Neo4j will hold it: each NUL in its names replaced ({@link withoutNul}), and
+ * a name with spaces or control characters at either end reported, since Neo4j trims them off
+ * an index or constraint name as Java's `String.trim()` does, even between backticks.
+ *
+ * @param record The index or constraint.
+ * @param loss Receives the changes.
+ * @returns The record, or a copy with its names changed.
+ *
+ * @example Report a name Neo4j trims
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { forNeo4j } from "./cypher_schema.ts";
+ * import { LossReport } from "./loss_report.ts";
+ * const loss = new LossReport();
+ * forNeo4j({ kind: "index", name: " by_name\t", type: "RANGE", entity: "NODE",
+ *   labelsOrTypes: ["A"], properties: ["a"], config: {} }, loss);
+ * assert.equal(loss.entries()[0].action, "created as 'by_name' (Neo4j trims a schema name)");
+ * ```
+ */
+export function forNeo4j(record: SchemaRecord, loss: LossReport): SchemaRecord {
+  record = withoutNul(record, loss);
+  const trimmed = javaTrim(record.name);
+  if (trimmed !== record.name) {
+    loss.add(
+      record.name,
+      "space or control character at the start or end of a schema name",
+      `created as '${trimmed}' (Neo4j trims a schema name)`,
+    );
+  }
+  return record;
+}
+
+/** What Java's `String.trim()` leaves: no character up to U+0020 at either end. */
+function javaTrim(s: string): string {
+  let start = 0, end = s.length;
+  while (start < end && s.charCodeAt(start) <= 0x20) start++;
+  while (end > start && s.charCodeAt(end - 1) <= 0x20) end--;
+  return s.slice(start, end);
 }
 
 function falkorStatements(record: SchemaRecord, loss: LossReport): string[] {

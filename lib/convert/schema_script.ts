@@ -10,7 +10,7 @@ import type { SchemaRecord } from "../format/records.ts";
 import { planSchema } from "../neo4j/schema.ts";
 import type { ServerInfo } from "../neo4j/server.ts";
 import { clipText, commentText } from "./comment_text.ts";
-import { withoutNul } from "./cypher_schema.ts";
+import { forNeo4j } from "./cypher_schema.ts";
 import type { LossReport } from "./loss_report.ts";
 
 /**
@@ -87,7 +87,7 @@ export function schemaScript(
     "// e.g. cypher-shell -d neo4j -f schema.cypher",
   ];
   for (const item of schema) {
-    const record = withoutNul(item, loss);
+    const record = forNeo4j(item, loss);
     const name = clipText(record.name);
     if (record.kind === "index" && record.type === "LOOKUP") {
       lines.push(comment(`${name}: lookup index; neo4j-admin import creates the lookup indexes`));

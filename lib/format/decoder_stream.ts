@@ -19,6 +19,7 @@ import type {
 import { FORMAT_NAME, FORMAT_VERSION } from "./records.ts";
 import { IntegrityCheck } from "./integrity_stream.ts";
 import { decodeProperties } from "./values.ts";
+import { checkKeys, checkName, checkNames } from "./names.ts";
 
 /** Options for {@link DecoderStream}. */
 export interface DecoderStreamOptions {
@@ -329,23 +330,31 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
    */
   #check(kind: string, r: Json, line: number): BackupRecord {
     switch (kind) {
-      case "node":
+      case "node": {
         this.#nodes++;
-        return {
+        const node: NodeRecord = {
           kind,
           id: integer(r, "id", line),
           labels: strings(r, "labels", line),
           props: decodeProperties(r.props, `in 'props' on line ${line}`),
-        } satisfies NodeRecord;
-      case "rel":
+        };
+        checkNames(node.labels, "labels", line);
+        checkKeys(node.props, "props", line);
+        return node;
+      }
+      case "rel": {
         this.#relationships++;
-        return {
+        const rel: RelationshipRecord = {
           kind,
           type: string(r, "type", line),
           start: integer(r, "start", line),
           end: integer(r, "end", line),
           props: decodeProperties(r.props, `in 'props' on line ${line}`),
-        } satisfies RelationshipRecord;
+        };
+        checkName(rel.type, "the relationship type", line);
+        checkKeys(rel.props, "props", line);
+        return rel;
+      }
       case "index":
       case "constraint":
         this.#schema++;
@@ -509,6 +518,9 @@ function readSchema(
   const provider = optionalString(r, "provider", line);
   const statement = optionalString(r, "statement", line);
   const config = decodeProperties(r.config, `in 'config' on line ${line}`);
+  checkName(name, `the ${kind} name`, line);
+  checkNames(labelsOrTypes, "labelsOrTypes", line);
+  checkNames(properties, "properties", line);
   // Built key by key, in the documented order, without keys for absent optional fields.
   const record: Json = { kind, name, type, entity, labelsOrTypes, properties };
   if (propertyType !== undefined) record.propertyType = propertyType;
