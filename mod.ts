@@ -76,8 +76,8 @@ export {
   type DecoderStreamOptions,
 } from "./lib/format/decoder_stream.ts";
 export { DEFAULT_COMPRESSION_LEVEL, GzipStream } from "./lib/format/gzip_stream.ts";
-export type { ProgressEvent, ProgressPhase } from "./lib/engine/progress_event.ts";
-export { exportBackup, type ExportOptions, exportRecords } from "./lib/engine/export.ts";
+export type { ProgressEvent, ProgressPhase } from "./lib/pipeline/progress_event.ts";
+export { exportBackup, type ExportOptions, exportRecords } from "./lib/export/export.ts";
 export {
   type CleanSummary,
   importBackup,
@@ -89,8 +89,8 @@ export {
   partialImportOf,
   type SkippedSchema,
   type TargetContents,
-} from "./lib/engine/import.ts";
-export type { RetryInfo } from "./lib/engine/retry.ts";
+} from "./lib/import/import.ts";
+export type { RetryInfo } from "./lib/pipeline/retry.ts";
 export { type LossEntry, LossReport, lossReportText } from "./lib/convert/loss_report.ts";
 export {
   type AdminCsvOptions,
@@ -101,7 +101,6 @@ export { type CypherScriptOptions, CypherScriptStream } from "./lib/convert/cyph
 export { type GraphmlOptions, type GraphmlResult, writeGraphml } from "./lib/convert/graphml.ts";
 export {
   emptySummary,
-  FilterStream,
   type FilterSummary,
   isEmptyFilter,
   leftOutSentence,
@@ -109,20 +108,19 @@ export {
   type RecordFilter,
   RecordSelector,
   type Stripped,
-} from "./lib/engine/filter.ts";
-export {
-  type BackupContents,
-  BackupTally,
-  type LabelContents,
-  type LabelSetContents,
-  type PatternContents,
-  type PropertyKeyContents,
-  type SchemaItemContents,
-  tallyBackup,
-  type TallyOptions,
-  type TypeContents,
-  valueTypeName,
-} from "./lib/engine/tally.ts";
+} from "./lib/pipeline/filter.ts";
+export { FilterStream } from "./lib/pipeline/filter_stream.ts";
+export type {
+  BackupContents,
+  LabelContents,
+  LabelSetContents,
+  PatternContents,
+  PropertyKeyContents,
+  SchemaItemContents,
+  TypeContents,
+} from "./lib/list/contents.ts";
+export { valueTypeName } from "./lib/list/property_tally.ts";
+export { BackupTally, tallyBackup, type TallyOptions } from "./lib/list/tally.ts";
 export type { Neo4jDriver } from "./lib/neo4j/driver.ts";
 export { type ServerInfo, serverInfo } from "./lib/neo4j/server.ts";
 export { Extractor, type ExtractorOptions } from "./lib/compat/extractor.ts";

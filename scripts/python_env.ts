@@ -13,7 +13,7 @@
  * @module
  */
 
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
@@ -72,7 +72,7 @@ function makeEnv(packages: readonly string[], install: boolean): PythonEnv | und
   const python = join(dir, "bin", "python");
   const marker = join(dir, ".complete");
   if (existsSync(marker)) return { dir, python };
-  if (!install) return undefined;
+  if (!install || !hasPython3()) return undefined;
   execFileSync("python3", ["-m", "venv", "--clear", dir], { stdio: "inherit" });
   execFileSync(python, [
     "-m",
@@ -86,6 +86,11 @@ function makeEnv(packages: readonly string[], install: boolean): PythonEnv | und
   });
   execFileSync(python, ["-c", "open(__import__('sys').argv[1], 'w').close()", marker]);
   return { dir, python };
+}
+
+/** Whether `python3` runs here: a machine with only Deno, Java and Maven has none. */
+export function hasPython3(): boolean {
+  return spawnSync("python3", ["--version"], { stdio: "ignore" }).status === 0;
 }
 
 /**
@@ -104,5 +109,9 @@ export function runPython(env: PythonEnv, code: string, args: string[] = []): st
 
 if (import.meta.main) {
   const env = process.argv.includes("peers") ? peersPythonEnv(true) : pythonEnv(true);
-  console.log(`python env ready: ${env?.python}`);
+  if (env === undefined) {
+    console.error("python_env: no python3 here: install Python 3 with its venv module");
+    process.exit(1);
+  }
+  console.log(`python env ready: ${env.python}`);
 }

@@ -1,11 +1,11 @@
 /**
- * A tiny run of the benchmark (scripts/bench.ts) against real servers: it must complete and
+ * A tiny run of the benchmark (bench/bench.ts) against real servers: it must complete and
  * produce its tables. No timing is asserted: timings belong in docs/BENCHMARKS.md.
  */
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_OPTIONS, renderResults, runBench } from "../scripts/bench.ts";
+import { DEFAULT_OPTIONS, renderResults, runBench } from "../bench/bench.ts";
 
 test(
   "the benchmark completes a tiny run and renders its tables",

@@ -1,8 +1,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import neo4j, { type Driver } from "neo4j-driver";
-import { exportBackup } from "../lib/engine/export.ts";
-import { importBackup, type ImportSummary } from "../lib/engine/import.ts";
+import { exportBackup } from "../lib/export/export.ts";
+import { importBackup, type ImportSummary } from "../lib/import/import.ts";
 import { loadMoviesWithEdgeCases, loadNorthwind, parseCsv } from "../scripts/datasets.ts";
 import { connect, counts, cypher, useServers } from "./_server.ts";
 import { catalog, collect, fingerprint, streamOf } from "./_graph.ts";

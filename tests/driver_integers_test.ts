@@ -7,8 +7,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import neo4j, { type Config, type Driver } from "neo4j-driver";
-import { exportBackup, exportRecords } from "../lib/engine/export.ts";
-import { importBackup, importRecords } from "../lib/engine/import.ts";
+import { exportBackup, exportRecords } from "../lib/export/export.ts";
+import { importBackup, importRecords } from "../lib/import/import.ts";
 import { UsageError } from "../lib/errors.ts";
 import { decodeBackup } from "../lib/format/decoder_stream.ts";
 import { encodeBackup } from "../lib/format/encoder_stream.ts";

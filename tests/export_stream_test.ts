@@ -9,9 +9,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import type { Driver, Session } from "neo4j-driver";
-import { exportBackup, exportRecords } from "../lib/engine/export.ts";
+import { exportBackup, exportRecords } from "../lib/export/export.ts";
 import { encodeBackup } from "../lib/format/encoder_stream.ts";
-import type { ProgressEvent } from "../lib/engine/progress_event.ts";
+import type { ProgressEvent } from "../lib/pipeline/progress_event.ts";
 import { connect, cypher, useServers } from "./_server.ts";
 import { collect } from "./_graph.ts";
 

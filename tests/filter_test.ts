@@ -14,7 +14,7 @@ import { encodeValue } from "../lib/format/values.ts";
 import { connect, cypher, type Neo4jServer, useServers, wipe } from "./_server.ts";
 import { fingerprint } from "./_graph.ts";
 import { as, assertOneErrorLine, runCli, tempDir } from "./_cli.ts";
-import { Journal } from "../lib/engine/journal.ts";
+import { Journal } from "../lib/import/journal.ts";
 import type { HeaderRecord } from "../lib/format/records.ts";
 
 const servers = useServers(2);

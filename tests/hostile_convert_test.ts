@@ -30,7 +30,7 @@ import { writeAdminCsv } from "../lib/convert/admin_csv.ts";
 import { CypherScriptStream } from "../lib/convert/cypher_script.ts";
 import { writeGraphml } from "../lib/convert/graphml.ts";
 import { type LossEntry, LossReport } from "../lib/convert/loss_report.ts";
-import { exportBackup } from "../lib/engine/export.ts";
+import { exportBackup } from "../lib/export/export.ts";
 import { decodeBackup } from "../lib/format/decoder_stream.ts";
 import { encodeBackup } from "../lib/format/encoder_stream.ts";
 import { startFalkorDB } from "../scripts/falkordb_server.ts";
@@ -605,6 +605,8 @@ describe(`--to cypher --dialect falkordb with hostile names (${SEED})`, () => {
   before(async () => {
     for (const source of SOURCES) {
       scripts[source.name] = await toCypher(source.bytes(), "falkordb", "4.14");
+    }
+    for (const source of SOURCES) {
       // A server of its own per script: a script that crashes FalkorDB spoils no other.
       const server = await startFalkorDB();
       if (typeof server === "string") {
@@ -692,13 +694,14 @@ describe(`--to graphml with hostile names (${SEED})`, () => {
   };
   const converted: Record<string, Converted> = {};
   let read: Record<string, { xml: string | null; nx: string | null } & Fetched> | string;
+  let noPython: string | undefined;
 
   before(async () => {
     for (const source of SOURCES) {
       converted[source.name] = await toGraphml(source.bytes(), files[source.name]);
     }
     const env = pythonEnv(true);
-    if (!env) return void (read = "no Python environment");
+    if (!env) return void (noPython = "no python3 here to run a Python XML parser and NetworkX");
     try {
       read = JSON.parse(runPython(env, GRAPHML_READ, [files.exported, files.crafted]));
     } catch (e) {
@@ -707,14 +710,16 @@ describe(`--to graphml with hostile names (${SEED})`, () => {
   }, { timeout: 300_000 });
 
   for (const source of SOURCES) {
-    test(`a strict XML 1.0 parser reads the ${source.name} backup's GraphML`, () => {
+    test(`a strict XML 1.0 parser reads the ${source.name} backup's GraphML`, (t) => {
       assert.equal(converted[source.name].error, undefined);
+      if (noPython) return t.skip(noPython);
       assert.equal(typeof read, "object", String(read));
       const r = (read as Exclude<typeof read, string>)[files[source.name]];
       assert.equal(r.xml, null, `not well-formed XML (${SEED}): ${r.xml}`);
     });
 
-    test(`NetworkX reads the ${source.name} graph, names and values exact, but for the loss report`, () => {
+    test(`NetworkX reads the ${source.name} graph, names and values exact, but for the loss report`, (t) => {
+      if (noPython) return t.skip(noPython);
       assert.equal(typeof read, "object", String(read));
       const r = (read as Exclude<typeof read, string>)[files[source.name]];
       assert.equal(r.nx, null, `NetworkX cannot read it (${SEED}): ${r.nx}`);

@@ -14,8 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import neo4j, { type Driver, type Session } from "neo4j-driver";
-import { type ImportOptions, importRecords } from "../lib/engine/import.ts";
-import type { ProgressEvent } from "../lib/engine/progress_event.ts";
+import { type ImportOptions, importRecords } from "../lib/import/import.ts";
+import type { ProgressEvent } from "../lib/pipeline/progress_event.ts";
 import { BackupError, ConnectionError, DatabaseError, FormatError } from "../lib/errors.ts";
 import { EncoderStream } from "../lib/format/encoder_stream.ts";
 import type { BackupRecord, BodyRecord, HeaderRecord, NodeRecord } from "../lib/format/records.ts";
@@ -381,6 +381,33 @@ test("an item created without its index provider counts as created, not as skipp
   assert.equal(warnings.length, 1);
 });
 
+test("a schema name Neo4j trims is created trimmed, and the import says so", async () => {
+  const warnings: string[] = [];
+  const summary = await importList([
+    header(),
+    {
+      kind: "index",
+      name: "\u0007 by_title\t",
+      type: "RANGE",
+      entity: "NODE",
+      labelsOrTypes: ["Doc"],
+      properties: ["title"],
+      config: {},
+    },
+    node(1, ["Doc"], { title: "hello" }),
+  ], { onWarning: (w) => warnings.push(w) });
+  assert.equal(summary.schemaCreated, 1);
+  assert.deepEqual(summary.createdWithChanges.map((c) => [c.name, c.reason]), [
+    [
+      "\u0007 by_title\t",
+      "named 'by_title': Neo4j trims spaces and control characters at either end",
+    ],
+  ]);
+  assert.equal(await one("SHOW INDEXES YIELD name WHERE name = 'by_title' RETURN count(*)"), 1n);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /named 'by_title'/);
+});
+
 // 4. What a failed or aborted import says it left.
 
 test("a batch the target refuses stops the import, which reports the counts the target holds", async () => {
@@ -509,7 +536,7 @@ test("relationships attach to the nodes their ids name, across label groups and 
 });
 
 test("created ids are paired by the row index each result row carries, in any order", async () => {
-  const { pairCreated } = await import("../lib/engine/batch_writer.ts");
+  const { pairCreated } = await import("../lib/import/batch_queries.ts");
   const group = [node(10, ["A"]), node(20, ["A"]), node(30, ["A"])];
   const records = [
     new neo4j.Record(["i", "t"], [2n, 302n]),

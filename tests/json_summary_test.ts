@@ -15,7 +15,7 @@ import type {
   ExportSummaryDocument,
   ImportSummaryDocument,
   VerifySummaryDocument,
-} from "../lib/cli/json_summary.ts";
+} from "../lib/cli/summary_documents.ts";
 
 const servers = useServers(1, { heap: "512m" });
 const dir = tempDir("neo4j-backup-json-");

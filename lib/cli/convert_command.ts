@@ -15,13 +15,14 @@ import { writeGraphml } from "../convert/graphml.ts";
 import { type LossEntry, LossReport } from "../convert/loss_report.ts";
 import { RecordProgressStream } from "../convert/record_progress.ts";
 import { targetServer } from "../convert/schema_script.ts";
-import { FilterStream, type RecordFilter } from "../engine/filter.ts";
+import type { RecordFilter } from "../pipeline/filter.ts";
+import { FilterStream } from "../pipeline/filter_stream.ts";
 import { FileError, FormatError, RefusedError, UsageError } from "../errors.ts";
 import { decodeBackup } from "../format/decoder_stream.ts";
 import { IntegrityStream } from "../format/integrity_stream.ts";
 import type { BackupRecord } from "../format/records.ts";
-import { openRead, pathKind } from "../runtime/files.ts";
-import { stdin, stdout, writeStdout } from "../runtime/stdio.ts";
+import { openRead, pathKind } from "../storage/files.ts";
+import { stdin, stdout, writeStdout } from "../storage/stdio.ts";
 import type { CommandContext } from "./context.ts";
 import { startDisplay } from "./display.ts";
 import { FILTER_OPTIONS, filterFlags, leftOutLine } from "./filter_flags.ts";
@@ -45,7 +46,7 @@ import {
   wantsSummary,
   writeSummary,
 } from "./json_summary.ts";
-import { checkOverwrite, type OverwriteGrant, writeAtomically } from "./output_file.ts";
+import { checkOverwrite, type OverwriteGrant, writeAtomically } from "../storage/output_file.ts";
 import { plural } from "./progress.ts";
 import { terminalText } from "./terminal_text.ts";
 

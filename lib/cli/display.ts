@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ProgressReporter } from "./progress.ts";
+import { ProgressReporter } from "./progress_reporter.ts";
 import type { CommandContext } from "./context.ts";
 import { type InterruptWatch, watchInterrupt } from "./interrupt.ts";
 

@@ -8,16 +8,12 @@
 import { RefusedError } from "../errors.ts";
 import type { BackupRecord } from "../format/records.ts";
 import type { Neo4jDriver } from "../neo4j/driver.ts";
-import type { ImportOptions } from "../engine/import.ts";
-import { type ImportPlan, planImport } from "../engine/import_plan.ts";
-import { describeContents, TOKENS_STAY } from "../engine/clean.ts";
-import { writeStdout } from "../runtime/stdio.ts";
-import {
-  type ImportPlanDocument,
-  type SummaryFlags,
-  wantsSummary,
-  writeSummary,
-} from "./json_summary.ts";
+import type { ImportOptions } from "../import/import.ts";
+import { type ImportPlan, planImport } from "../import/import_plan.ts";
+import { describeContents, TOKENS_STAY } from "../import/clean.ts";
+import { writeStdout } from "../storage/stdio.ts";
+import { type SummaryFlags, wantsSummary, writeSummary } from "./json_summary.ts";
+import type { ImportPlanDocument } from "./summary_documents.ts";
 import { formatCount, plural } from "./progress.ts";
 import { terminalText } from "./terminal_text.ts";
 

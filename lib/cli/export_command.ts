@@ -6,10 +6,11 @@
 
 import { connect, driverConfig } from "./connect.ts";
 import { ConnectionError, DatabaseError, UsageError } from "../errors.ts";
-import { exportBackup, MAX_JOBS } from "../engine/export.ts";
-import { formatSummary, type ProgressReporter } from "./progress.ts";
-import { stdout } from "../runtime/stdio.ts";
-import { writeStdout } from "../runtime/stdio.ts";
+import { exportBackup, MAX_JOBS } from "../export/export.ts";
+import { formatSummary } from "./progress.ts";
+import type { ProgressReporter } from "./progress_reporter.ts";
+import { stdout } from "../storage/stdio.ts";
+import { writeStdout } from "../storage/stdio.ts";
 import { ByteCountStream } from "./byte_count_stream.ts";
 import type { CommandContext } from "./context.ts";
 import { startDisplay } from "./display.ts";
@@ -28,25 +29,25 @@ import {
 } from "./flags.ts";
 import { helpText } from "./help.ts";
 import { FILTER_OPTIONS, filterFlags, leftOutLine } from "./filter_flags.ts";
-import type { FilterSummary, RecordFilter } from "../engine/filter.ts";
+import type { FilterSummary, RecordFilter } from "../pipeline/filter.ts";
 import { Interrupted } from "./interrupt.ts";
 import {
   checkOverwrite,
   defaultOutputName,
   type OverwriteGrant,
   writeAtomically,
-} from "./output_file.ts";
+} from "../storage/output_file.ts";
 import { resolvePassword } from "./password.ts";
 import { retryLine } from "./retry_line.ts";
 import {
   collectWarnings,
-  exportDocument,
   SUMMARY_OPTIONS,
   type SummaryFlags,
   summaryFlags,
   wantsSummary,
   writeSummary,
 } from "./json_summary.ts";
+import { exportDocument } from "./summary_documents.ts";
 
 const OPTIONS: OptionTable = {
   ...COMMON_OPTIONS,

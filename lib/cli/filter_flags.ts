@@ -17,7 +17,7 @@ import {
   leftOutSentence,
   type PropertyExclusion,
   type RecordFilter,
-} from "../engine/filter.ts";
+} from "../pipeline/filter.ts";
 import { helpHint, type OptionTable, type ParsedFlags } from "./flags.ts";
 
 /** The filter options, to spread into a command's option table. */

@@ -14,13 +14,14 @@ import {
   type ImportOptions,
   importRecords,
   type ImportSummary,
-} from "../engine/import.ts";
-import { formatCount, formatSummary, plural, type ProgressReporter } from "./progress.ts";
+} from "../import/import.ts";
+import { formatCount, formatSummary, plural } from "./progress.ts";
+import type { ProgressReporter } from "./progress_reporter.ts";
 import { confirm } from "../runtime/terminal.ts";
-import { openRead } from "../runtime/files.ts";
-import { pathKind } from "../runtime/files.ts";
-import { stdin } from "../runtime/stdio.ts";
-import { writeStdout } from "../runtime/stdio.ts";
+import { openRead } from "../storage/files.ts";
+import { pathKind } from "../storage/files.ts";
+import { stdin } from "../storage/stdio.ts";
+import { writeStdout } from "../storage/stdio.ts";
 import { ByteCountStream } from "./byte_count_stream.ts";
 import type { CommandContext } from "./context.ts";
 import { startDisplay } from "./display.ts";
@@ -40,22 +41,23 @@ import {
 } from "./flags.ts";
 import { helpText } from "./help.ts";
 import { FILTER_OPTIONS, filterFlags, leftOutLine } from "./filter_flags.ts";
-import { FilterStream, type RecordFilter } from "../engine/filter.ts";
+import type { RecordFilter } from "../pipeline/filter.ts";
+import { FilterStream } from "../pipeline/filter_stream.ts";
 import { decodeBackup } from "../format/decoder_stream.ts";
 import type { BackupRecord } from "../format/records.ts";
 import { resolvePassword } from "./password.ts";
 import { retryLine } from "./retry_line.ts";
 import {
   collectWarnings,
-  importDocument,
   SUMMARY_OPTIONS,
   type SummaryFlags,
   summaryFlags,
   wantsSummary,
   writeSummary,
 } from "./json_summary.ts";
+import { importDocument } from "./summary_documents.ts";
 import { runDryRun } from "./dry_run.ts";
-import { describeContents } from "../engine/clean.ts";
+import { describeContents } from "../import/clean.ts";
 
 const OPTIONS: OptionTable = {
   ...COMMON_OPTIONS,

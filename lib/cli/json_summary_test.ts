@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
-import { summaryFlags, verifyDocument, writeSummary } from "./json_summary.ts";
+import { summaryFlags, writeSummary } from "./json_summary.ts";
+import { verifyDocument } from "./summary_documents.ts";
 
 test("summaryFlags() refuses --json while the data goes to stdout, unless --summary names a file", () => {
   assert.throws(() => summaryFlags("export", { json: true }, true), UsageError);

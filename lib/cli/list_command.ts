@@ -7,14 +7,14 @@
  */
 
 import { isLegacyBackup, readLegacyBackup } from "../compat/legacy_reader.ts";
-import type { BackupContents, PropertyKeyContents, SchemaItemContents } from "../engine/tally.ts";
-import { tallyBackup } from "../engine/tally.ts";
+import type { PropertyKeyContents, SchemaItemContents } from "../list/contents.ts";
+import { tallyBackup } from "../list/tally.ts";
 import { FormatError, UsageError } from "../errors.ts";
 import { decodeBackup } from "../format/decoder_stream.ts";
 import { IntegrityStream } from "../format/integrity_stream.ts";
-import type { BackupRecord, FooterRecord, HeaderRecord } from "../format/records.ts";
-import { openRead, pathKind } from "../runtime/files.ts";
-import { stdin, writeStdout } from "../runtime/stdio.ts";
+import type { BackupRecord } from "../format/records.ts";
+import { openRead, pathKind } from "../storage/files.ts";
+import { stdin, writeStdout } from "../storage/stdio.ts";
 import type { CommandContext } from "./context.ts";
 import { startDisplay } from "./display.ts";
 import {
@@ -27,6 +27,7 @@ import {
 } from "./flags.ts";
 import { helpText } from "./help.ts";
 import { collectWarnings } from "./json_summary.ts";
+import { type ListDocument, listDocument } from "./summary_documents.ts";
 import { formatCount, plural } from "./progress.ts";
 import { terminalText } from "./terminal_text.ts";
 
@@ -72,54 +73,6 @@ export function parseListArgs(args: string[]): ListFlags {
     );
   }
   return { ...common, json: values.json === true, input: positionals[0] };
-}
-
-/**
- * The document `list --json` prints: what the backup holds, and whether it is known complete.
- * Its shape is documented in docs/CLI.md.
- */
-export interface ListDocument extends Omit<BackupContents, "header" | "footer"> {
-  /** The input as named on the command line, `"-"` for stdin. */
-  input: string;
-  /** `"neo4j-backup"` for a backup file, `"python"` for a Python neo4j-backup folder. */
-  layout: "neo4j-backup" | "python";
-  /** The header record (for a Python folder, the one the legacy reader makes up). */
-  header: HeaderRecord;
-  /** The footer record, its counts and checksum verified; `null` for a Python folder. */
-  footer: FooterRecord | null;
-  /** Whether the footer's counts and SHA-256 checksum were verified. */
-  verified: boolean;
-}
-
-/**
- * Builds the document `list --json` prints.
- *
- * @param input The input as named on the command line.
- * @param layout Whether it is a backup file or a Python tool's folder.
- * @param contents What the tally found; it must have a header.
- * @returns The document, ready for `JSON.stringify`.
- *
- * @example The document of a Python folder has no footer
- * ```ts
- * import assert from "node:assert/strict";
- * import { listDocument } from "./list_command.ts";
- * const header = { kind: "header", format: "neo4j-backup", version: 1, tool: "python",
- *   created: "2020-01-01T00:00:00.000Z",
- *   source: { version: "unknown", edition: "unknown", database: "unknown" } } as const;
- * const doc = listDocument("old", "python", { header, nodes: 0, relationships: 0,
- *   labelSets: [], labels: [], types: [], patterns: [], schema: [] });
- * assert.equal(doc.footer, null);
- * assert.equal(doc.verified, false);
- * ```
- */
-export function listDocument(
-  input: string,
-  layout: ListDocument["layout"],
-  contents: BackupContents,
-): ListDocument {
-  const { header, footer, ...rest } = contents;
-  if (header === undefined) throw new FormatError(`Backup '${input}' has no header`);
-  return { input, layout, header, footer: footer ?? null, verified: footer !== undefined, ...rest };
 }
 
 /**
@@ -347,7 +300,7 @@ export async function runList(args: string[], context: CommandContext): Promise<
   } finally {
     watch.dispose();
   }
-  // The fields every JSON summary has come first (see json_summary.ts).
+  // The fields every JSON summary has come first (see summary_documents.ts).
   const seconds = (performance.now() - started) / 1000;
   const common = { command: "list", ok: true, seconds, warnings };
   const text = flags.json

@@ -8,9 +8,9 @@ import {
   formatProgressLine,
   formatSummary,
   plural,
-  ProgressReporter,
   useColor,
 } from "./progress.ts";
+import { ProgressReporter } from "./progress_reporter.ts";
 
 test("counts get thousands separators", () => {
   assert.equal(formatCount(0), "0");

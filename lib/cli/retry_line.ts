@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { RetryInfo } from "../engine/retry.ts";
+import type { RetryInfo } from "../pipeline/retry.ts";
 import { formatDuration } from "./progress.ts";
 
 /**

@@ -7,25 +7,21 @@
 
 import { decodeBackup } from "../format/decoder_stream.ts";
 import { FormatError, UsageError } from "../errors.ts";
-import { formatBytes, formatCount, plural, type ProgressReporter } from "./progress.ts";
+import { formatBytes, formatCount, plural } from "./progress.ts";
+import type { ProgressReporter } from "./progress_reporter.ts";
 import type { BackupRecord, FooterRecord, HeaderRecord } from "../format/records.ts";
-import { openRead } from "../runtime/files.ts";
-import { stdin } from "../runtime/stdio.ts";
-import { writeStdout } from "../runtime/stdio.ts";
+import { openRead } from "../storage/files.ts";
+import { stdin } from "../storage/stdio.ts";
+import { writeStdout } from "../storage/stdio.ts";
 import { ByteCountStream } from "./byte_count_stream.ts";
 import type { CommandContext } from "./context.ts";
 import { startDisplay } from "./display.ts";
 import { COMMON_OPTIONS, commonFlags, helpHint, noExtraArguments, parseFlags } from "./flags.ts";
 import { helpText } from "./help.ts";
 import { terminalText } from "./terminal_text.ts";
-import {
-  SUMMARY_OPTIONS,
-  type SummaryFlags,
-  summaryFlags,
-  verifyDocument,
-  wantsSummary,
-  writeSummary,
-} from "./json_summary.ts";
+import { SUMMARY_OPTIONS, summaryFlags, wantsSummary, writeSummary } from "./json_summary.ts";
+import type { SummaryFlags } from "./json_summary.ts";
+import { verifyDocument } from "./summary_documents.ts";
 
 /** The flags of `verify`, resolved. */
 export interface VerifyFlags {

@@ -9,8 +9,9 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Neo4jDriver } from "../neo4j/driver.ts";
 import { errorMessage, FileError, RefusedError } from "../errors.ts";
-import { exportBackup } from "../engine/export.ts";
-import { pathKind, writeFileAtomically } from "../runtime/files.ts";
+import { exportBackup } from "../export/export.ts";
+import { writeFileAtomically } from "../storage/atomic_write.ts";
+import { pathKind } from "../storage/files.ts";
 
 /** Options of {@link Extractor}, named as the Python tool named them. */
 export interface ExtractorOptions {

@@ -16,7 +16,7 @@ import {
   type ImportOptions,
   importRecords,
   type ImportSummary,
-} from "../engine/import.ts";
+} from "../import/import.ts";
 import { backupFileName } from "./extractor.ts";
 import { isLegacyBackup, readLegacyBackup } from "./legacy_reader.ts";
 

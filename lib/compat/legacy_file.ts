@@ -6,7 +6,7 @@
  */
 
 import { BackupError, errorMessage, FormatError } from "../errors.ts";
-import { openRead } from "../runtime/files.ts";
+import { openRead } from "../storage/files.ts";
 
 /**
  * The most bytes handed to the gunzip at once: gzip inflates at most about 1,000 times, so one

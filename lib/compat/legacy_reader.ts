@@ -10,19 +10,11 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { errorMessage, FileError, FormatError } from "../errors.ts";
 import { FORMAT_NAME, FORMAT_VERSION } from "../format/records.ts";
-import type {
-  BackupRecord,
-  ConstraintRecord,
-  HeaderRecord,
-  NodeRecord,
-  RelationshipRecord,
-} from "../format/records.ts";
+import type { BackupRecord, ConstraintRecord, HeaderRecord } from "../format/records.ts";
 import { LegacyArrayError, MAX_LEGACY_ELEMENT_CHARS, readLegacyArray } from "./legacy_array.ts";
 import { openLegacyText } from "./legacy_file.ts";
 import type { LegacyJson } from "./legacy_json.ts";
-import { QUOTED_CHARS, quoteLegacyText } from "./legacy_text.ts";
-import { decodeLegacyProperties, type LegacyPropertyIssue } from "./legacy_values.ts";
-import { nameProblem } from "../format/names.ts";
+import { isRow, issueReporter, legacyName, nodeRecord, relationshipRecord } from "./legacy_rows.ts";
 
 /** Options of {@link readLegacyBackup}. */
 export interface LegacyReadOptions {
@@ -35,15 +27,10 @@ export interface LegacyReadOptions {
   maxRowChars?: number;
 }
 
-/** How many property keys get their own warning before the rest are summed up in one. */
-const MAX_WARNED_KEYS = 100;
-
 /** The `tool` field of the synthetic header. */
 export const LEGACY_TOOL = "neo4j-backup (python) legacy layout";
 
 const DATA_FILE = /^(nodes|relationships)_(\d+)\.json(\.gz)?$/;
-
-type Row = Record<string, LegacyJson>;
 
 /**
  * Tells whether a directory looks like a backup of the Python tool: it holds `compressed.json`
@@ -287,140 +274,4 @@ async function dataFiles(dir: string): Promise<DataFiles> {
   const ordered = (files: [number, string][]) =>
     files.sort((a, b) => a[0] - b[0]).map(([, path]) => path);
   return { nodes: ordered(found.nodes), relationships: ordered(found.relationships) };
-}
-
-type IssueReporter = (issue: LegacyPropertyIssue) => void;
-
-/**
- * Warns once per property key and kind, not once per row, quoting at most a line of the value;
- * after {@link MAX_WARNED_KEYS} keys one last warning says that more were not named.
- */
-function issueReporter(warn: (message: string) => void): IssueReporter {
-  const seen = new Set<string>();
-  let full = false;
-  return ({ key, kind, text }) => {
-    if (full || seen.has(`${kind}\0${key}`)) return;
-    if (seen.size === MAX_WARNED_KEYS) {
-      full = true;
-      warn(
-        `More than ${MAX_WARNED_KEYS} properties hold values kept as text; ` +
-          "the others are restored as text too and not named",
-      );
-      return;
-    }
-    seen.add(`${kind}\0${key}`);
-    const name = quoteLegacyText(key);
-    const length = text.length > QUOTED_CHARS
-      ? ` (${text.length.toLocaleString("en-US")} characters)`
-      : "";
-    warn(
-      kind === "bytes"
-        ? `Property '${name}' held a byte array the Python tool stored as text; ` +
-          "it is restored as that text"
-        : `Property '${name}' holds "${quoteLegacyText(text)}"${length}, which is not a value ` +
-          "the Python tool writes; it is restored as that text",
-    );
-  };
-}
-
-function nodeRecord(row: LegacyJson, file: string, index: number, issues: IssueReporter) {
-  return rowRecord(file, index, (): NodeRecord => {
-    const fields = asRow(row);
-    const labels = field(fields, "node_labels", "a string");
-    if (typeof labels !== "string") throw new FormatError("'node_labels' is not a string");
-    const node: NodeRecord = {
-      kind: "node",
-      id: id(fields, "node_id"),
-      labels: labels === "" ? [] : labels.split(":"),
-      props: decodeLegacyProperties(
-        map(fields, "node_props"),
-        optionalMap(fields, "hash_props"),
-        issues,
-      ),
-    };
-    for (const label of node.labels) legacyName(label, "a label in 'node_labels'");
-    for (const key in node.props) legacyName(key, "a key in 'node_props'");
-    return node;
-  });
-}
-
-function relationshipRecord(
-  row: LegacyJson,
-  file: string,
-  index: number,
-  issues: IssueReporter,
-) {
-  return rowRecord(file, index, (): RelationshipRecord => {
-    const fields = asRow(row);
-    const type = field(fields, "rel_type", "a string");
-    if (typeof type !== "string" || type === "") {
-      throw new FormatError("'rel_type' is not a relationship type");
-    }
-    legacyName(type, "'rel_type'");
-    const rel: RelationshipRecord = {
-      kind: "rel",
-      type,
-      start: id(fields, "start_node_id"),
-      end: id(fields, "end_node_id"),
-      props: decodeLegacyProperties(
-        map(fields, "rel_props"),
-        optionalMap(fields, "hash_props"),
-        issues,
-      ),
-    };
-    for (const key in rel.props) legacyName(key, "a key in 'rel_props'");
-    return rel;
-  });
-}
-
-/** Runs `build` and names the file and row in any format error it throws. */
-/** Refuses a name Neo4j cannot hold (see lib/format/names.ts); the caller adds file and row. */
-function legacyName(name: string, what: string): void {
-  const problem = nameProblem(name);
-  if (problem !== undefined) {
-    throw new FormatError(`${what} ${problem}: no Neo4j database holds such a name`);
-  }
-}
-
-function rowRecord<T>(file: string, index: number, build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    if (!(error instanceof FormatError)) throw error;
-    throw new FormatError(`Cannot read row ${index + 1} of '${file}': ${error.message}`, {
-      cause: error,
-    });
-  }
-}
-
-function isRow(value: LegacyJson): value is Row {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function asRow(value: LegacyJson): Row {
-  if (!isRow(value)) throw new FormatError("expected an object");
-  return value;
-}
-
-function field(row: Row, key: string, what: string): LegacyJson {
-  if (!Object.hasOwn(row, key)) throw new FormatError(`'${key}' is missing, expected ${what}`);
-  return row[key];
-}
-
-function id(row: Row, key: string): number {
-  const value = field(row, key, "an integer");
-  if (typeof value !== "bigint" || value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new FormatError(`'${key}' is not a node id`);
-  }
-  return Number(value);
-}
-
-function map(row: Row, key: string): Row {
-  const value = field(row, key, "an object");
-  if (!isRow(value)) throw new FormatError(`'${key}' is not an object`);
-  return value;
-}
-
-function optionalMap(row: Row, key: string): Row {
-  return Object.hasOwn(row, key) ? map(row, key) : {};
 }

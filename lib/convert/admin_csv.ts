@@ -17,7 +17,7 @@ import type {
   SchemaRecord,
 } from "../format/records.ts";
 import { hasLoneSurrogate } from "../format/names.ts";
-import { writeFileAtomically } from "../runtime/files.ts";
+import { writeFileAtomically } from "../storage/atomic_write.ts";
 import { importCommandText, type ImportGroup } from "./admin_import_command.ts";
 import { CsvGroup } from "./csv_group.ts";
 import {

@@ -8,7 +8,7 @@
  */
 
 import { GzipStream } from "../format/gzip_stream.ts";
-import { openWrite } from "../runtime/files.ts";
+import { openWrite } from "../storage/files.ts";
 import { type CsvField, type CsvText, quotedField } from "./csv_values.ts";
 
 const FLUSH_CHARS = 1 << 16;

@@ -7,7 +7,7 @@
  */
 
 import type { SchemaRecord } from "../format/records.ts";
-import { quote } from "../neo4j/cypher.ts";
+import { quote, schemaNameKept } from "../neo4j/cypher.ts";
 import { describeSchema, oversizedSchema, planSchema } from "../neo4j/schema.ts";
 import type { ServerInfo } from "../neo4j/server.ts";
 import { UsageError } from "../errors.ts";
@@ -182,7 +182,7 @@ export function withoutNul(record: SchemaRecord, loss: LossReport): SchemaRecord
  */
 export function forNeo4j(record: SchemaRecord, loss: LossReport): SchemaRecord {
   record = withoutNul(record, loss);
-  const trimmed = javaTrim(record.name);
+  const trimmed = schemaNameKept(record.name);
   if (trimmed !== record.name) {
     loss.add(
       record.name,
@@ -191,14 +191,6 @@ export function forNeo4j(record: SchemaRecord, loss: LossReport): SchemaRecord {
     );
   }
   return record;
-}
-
-/** What Java's `String.trim()` leaves: no character up to U+0020 at either end. */
-function javaTrim(s: string): string {
-  let start = 0, end = s.length;
-  while (start < end && s.charCodeAt(start) <= 0x20) start++;
-  while (end > start && s.charCodeAt(end - 1) <= 0x20) end--;
-  return s.slice(start, end);
 }
 
 function falkorStatements(record: SchemaRecord, loss: LossReport): string[] {

@@ -1,5 +1,5 @@
 /**
- * The few folder operations the converters need beyond `lib/runtime/files.ts`: create an output
+ * The few folder operations the converters need beyond `lib/storage/files.ts`: create an output
  * folder, tell whether it holds anything, and name a temporary file.
  *
  * @module
@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileError } from "../runtime/files.ts";
+import { fileError } from "../storage/files.ts";
 
 /**
  * Creates a folder and its parents, when missing.
@@ -64,7 +64,7 @@ export async function folderHasEntries(path: string): Promise<boolean> {
 
 /**
  * A name for a temporary file: beside `path` when given, otherwise in the OS temporary folder.
- * Create it with `openWrite(name, { createNew: true })` (lib/runtime/files.ts), so that a link
+ * Create it with `openWrite(name, { createNew: true })` (lib/storage/files.ts), so that a link
  * or a file someone placed at that name fails the conversion instead of being written through.
  *
  * @param path The file the temporary one prepares, or `undefined`.

@@ -9,7 +9,7 @@
  */
 
 import type { BackupRecord, Properties } from "../format/records.ts";
-import { openRead, openWrite, removeFile } from "../runtime/files.ts";
+import { openRead, openWrite, removeFile } from "../storage/files.ts";
 import { graphmlValue } from "./graphml_values.ts";
 import { type LossReport, lossReportText } from "./loss_report.ts";
 import { SLICE_CHARS, textSlices } from "./text_slices.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { PhaseProgress } from "../engine/phase_progress.ts";
-import type { ProgressEvent } from "../engine/progress_event.ts";
+import { PhaseProgress } from "../pipeline/phase_progress.ts";
+import type { ProgressEvent } from "../pipeline/progress_event.ts";
 import type { BackupRecord, HeaderRecord } from "../format/records.ts";
 
 /** The records a {@link RecordProgressStream} passed, by kind. */

@@ -69,6 +69,28 @@ function unicodeEscape(c: string): string {
 }
 
 /**
+ * A schema name as Neo4j keeps it: Neo4j trims what Java's `String.trim()` trims (every
+ * character up to U+0020) off both ends of an index or constraint name, even between backticks.
+ *
+ * @param name The name in the backup.
+ * @returns The name the server will hold.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { schemaNameKept } from "./cypher.ts";
+ * assert.equal(schemaNameKept("\u0007 by_name\t"), "by_name");
+ * assert.equal(schemaNameKept("by name"), "by name");
+ * ```
+ */
+export function schemaNameKept(name: string): string {
+  let start = 0, end = name.length;
+  while (start < end && name.charCodeAt(start) <= 0x20) start++;
+  while (end > start && name.charCodeAt(end - 1) <= 0x20) end--;
+  return name.slice(start, end);
+}
+
+/**
  * The label part of a node pattern: `:A:B` for `["A", "B"]`, empty for no labels.
  *
  * @param labels The labels.

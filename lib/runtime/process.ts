@@ -1,6 +1,7 @@
 /**
  * The process: arguments, environment, exit, Ctrl-C and the process title. The only place
- * besides `terminal.ts`, `stdio.ts` and `files.ts` that touches the runtime.
+ * besides `terminal.ts`, `workers.ts` and the files and stdio of `lib/storage/` that touches
+ * the runtime.
  *
  * @module
  */
