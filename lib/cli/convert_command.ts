@@ -1,8 +1,9 @@
 /**
  * `neo4j-backup convert`: a backup into another format without a server: a folder for
  * `neo4j-admin import` (`--to admin-csv`), a Cypher script (`--to cypher`) or GraphML
- * (`--to graphml`). Records stream from the file (or stdin) to the output; every format writes a
- * loss report, printed on stderr at the end and kept in the output.
+ * (`--to graphml`) or a folder of Parquet files (`--to parquet`). Records stream from the file
+ * (or stdin) to the output; every format writes a loss report, printed on stderr at the end and
+ * kept in the output.
  *
  * @module
  */
@@ -12,6 +13,13 @@ import { writeAdminCsv } from "../convert/admin_csv.ts";
 import { CypherScriptStream } from "../convert/cypher_script.ts";
 import { folderHasEntries, makeFolder, temporaryPath } from "../convert/folder.ts";
 import { writeGraphml } from "../convert/graphml.ts";
+import {
+  type Compression,
+  COMPRESSIONS,
+  defaultCompression,
+  hasZstd,
+} from "../convert/parquet/codecs.ts";
+import { writeParquet } from "../convert/parquet/parquet.ts";
 import { type LossEntry, LossReport } from "../convert/loss_report.ts";
 import { RecordProgressStream } from "../convert/record_progress.ts";
 import { targetServer } from "../convert/schema_script.ts";
@@ -21,7 +29,16 @@ import { FileError, FormatError, RefusedError, UsageError } from "../errors.ts";
 import { decodeBackup } from "../format/decoder_stream.ts";
 import { IntegrityStream } from "../format/integrity_stream.ts";
 import type { BackupRecord } from "../format/records.ts";
-import { openRead, pathKind } from "../storage/files.ts";
+import { pathKind } from "../storage/files.ts";
+import {
+  checkTarget,
+  isRemote,
+  openSource,
+  type PlaceOptions,
+  writeTarget,
+} from "../storage/place.ts";
+import type { S3Settings } from "../storage/s3/config.ts";
+import { STORAGE_OPTIONS, storageFlags } from "./storage_flags.ts";
 import { stdin, stdout, writeStdout } from "../storage/stdio.ts";
 import type { CommandContext } from "./context.ts";
 import { startDisplay } from "./display.ts";
@@ -51,7 +68,10 @@ import { plural } from "./progress.ts";
 import { terminalText } from "./terminal_text.ts";
 
 /** The formats `convert` writes. */
-export const CONVERT_FORMATS = ["admin-csv", "cypher", "graphml"] as const;
+export const CONVERT_FORMATS = ["admin-csv", "cypher", "graphml", "parquet"] as const;
+
+/** The formats that write a folder. */
+const FOLDER_FORMATS: readonly string[] = ["admin-csv", "parquet"];
 
 /** A format `convert` writes. */
 export type ConvertFormat = typeof CONVERT_FORMATS[number];
@@ -72,14 +92,19 @@ export interface ConvertFlags extends CommonFlags {
   dialect: "neo4j" | "falkordb";
   /** `--batch-size` (cypher only). */
   batchSize?: number;
+  /** `--compression` (parquet only): zstd (default where the runtime has it), snappy, gzip, none. */
+  compression: Compression;
   /** `--json`, `--summary FILE`. */
   summary: SummaryFlags;
   /** The filter flags, when any was given. */
   filter?: RecordFilter;
+  /** `--s3-*`: how to reach object storage (for s3:// input and output). */
+  storage: S3Settings;
 }
 
 const CONVERT_OPTIONS: OptionTable = {
   ...COMMON_OPTIONS,
+  ...STORAGE_OPTIONS,
   ...SUMMARY_OPTIONS,
   ...FILTER_OPTIONS,
   to: { type: "string" },
@@ -88,6 +113,7 @@ const CONVERT_OPTIONS: OptionTable = {
   "target-version": { type: "string" },
   dialect: { type: "string" },
   "batch-size": { type: "string" },
+  compression: { type: "string" },
 };
 
 /**
@@ -121,7 +147,9 @@ export function parseConvertArgs(args: string[]): ConvertFlags {
     force: values.force === true,
     targetVersion: typeof values["target-version"] === "string" ? values["target-version"] : "5.26",
     dialect: "neo4j" as const,
+    compression: defaultCompression(),
     summary: { json: false },
+    storage: storageFlags(values),
   };
   if (common.help) return base;
   if (positionals.length === 0) {
@@ -129,18 +157,18 @@ export function parseConvertArgs(args: string[]): ConvertFlags {
   }
   if (typeof format !== "string" || !(CONVERT_FORMATS as readonly string[]).includes(format)) {
     const given = typeof format === "string" ? `Unknown format '${format}'` : "Missing --to";
-    throw new UsageError(`${given}: use --to admin-csv, cypher or graphml; ${hint}`);
+    throw new UsageError(`${given}: use --to admin-csv, cypher, graphml or parquet; ${hint}`);
   }
   if (base.output === "") {
     throw new UsageError(
       `Missing -o: name the output ${
-        format === "admin-csv" ? "folder" : "file, or '-' for stdout"
+        FOLDER_FORMATS.includes(format) ? "folder" : "file, or '-' for stdout"
       }; ${hint}`,
     );
   }
-  if (format === "admin-csv" && base.output === "-") {
+  if (FOLDER_FORMATS.includes(format) && base.output === "-") {
     throw new UsageError(
-      `--to admin-csv writes a folder, not stdout: name a folder with -o; ${hint}`,
+      `--to ${format} writes a folder, not stdout: name a folder with -o; ${hint}`,
     );
   }
   targetServer(base.targetVersion);
@@ -153,15 +181,35 @@ export function parseConvertArgs(args: string[]): ConvertFlags {
   if (format !== "cypher" && (values.dialect !== undefined || values["batch-size"] !== undefined)) {
     throw new UsageError(`--dialect and --batch-size apply to --to cypher only; ${hint}`);
   }
+  const compression = parseCompression(values.compression, format, hint);
   const filter = filterFlags("convert", values);
   return {
     ...base,
     format: format as ConvertFormat,
     dialect,
+    compression,
     batchSize: positiveInteger("convert", "batch-size", values["batch-size"], 1_000_000),
     summary: summaryFlags("convert", values, base.output === "-"),
     ...(filter ? { filter } : {}),
   };
+}
+
+function parseCompression(value: unknown, format: string, hint: string): Compression {
+  if (value === undefined) return defaultCompression();
+  if (format !== "parquet") {
+    throw new UsageError(`--compression applies to --to parquet only; ${hint}`);
+  }
+  if (!(COMPRESSIONS as readonly unknown[]).includes(value)) {
+    throw new UsageError(
+      `Invalid value '${value}' for '--compression': use zstd, snappy, gzip or none; ${hint}`,
+    );
+  }
+  if (value === "zstd" && !hasZstd()) {
+    throw new UsageError(
+      `--compression zstd needs Node 22.15 or later (or Deno): use --compression snappy, or a newer Node; ${hint}`,
+    );
+  }
+  return value as Compression;
 }
 
 /** The document `convert --json` prints (or `--summary FILE` writes). */
@@ -171,7 +219,7 @@ export interface ConvertSummaryDocument extends CommonSummary {
   input: string;
   /** The folder or file written, `"-"` for stdout. */
   output: string;
-  /** `"admin-csv"`, `"cypher"` or `"graphml"`. */
+  /** `"admin-csv"`, `"cypher"`, `"graphml"` or `"parquet"`. */
   format: ConvertFormat;
   /** Nodes converted. */
   nodes: number;
@@ -211,13 +259,25 @@ export async function runConvert(args: string[], context: CommandContext): Promi
   let counter: RecordProgressStream;
   let filter: FilterStream | undefined;
   try {
-    const input = await openInput(flags.input, context.terminal.stdin, warn);
+    const input = await openInput(
+      flags.input,
+      context.terminal.stdin,
+      warn,
+      placeOf(flags, context),
+    );
     let records = input.pipeThrough(new TransformStream<BackupRecord, BackupRecord>(), {
       signal: watch.signal,
     });
     if (flags.filter) records = records.pipeThrough(filter = new FilterStream(flags.filter));
     counter = new RecordProgressStream((e) => progress.update(e));
-    bytes = await write(flags, records.pipeThrough(counter), loss, watch.signal, grant);
+    bytes = await write(
+      flags,
+      records.pipeThrough(counter),
+      loss,
+      watch.signal,
+      placeOf(flags, context),
+      grant,
+    );
     progress.finish();
   } catch (e) {
     progress.clear();
@@ -257,20 +317,32 @@ export async function runConvert(args: string[], context: CommandContext): Promi
   }
 }
 
-/** Refuses an output that exists, unless `--force`; creates the admin-csv folder. */
+/** Refuses an output that exists, unless `--force`; creates the folder of a folder format. */
 async function checkOutput(
   flags: ConvertFlags,
   context: CommandContext,
 ): Promise<OverwriteGrant | undefined> {
   if (flags.output === "-") return;
-  if (flags.format !== "admin-csv") {
+  if (!FOLDER_FORMATS.includes(flags.format)) {
     const canPrompt = context.terminal.stdin && context.terminal.stderr;
+    if (isRemote(flags.output)) {
+      const policy = { overwrite: flags.force, canPrompt: false };
+      return await checkTarget(flags.output, policy, placeOf(flags, context));
+    }
     return await checkOverwrite(flags.output, { overwrite: flags.force, canPrompt });
+  }
+  if (isRemote(flags.output)) {
+    throw new UsageError(
+      `--to ${flags.format} writes a folder of files: name a local folder with -o, then copy it; ${
+        helpHint("convert")
+      }`,
+    );
   }
   const kind = await pathKind(flags.output);
   if (kind === "missing") return void await makeFolder(flags.output);
   if (kind !== "directory") {
-    throw new FileError(`Cannot write the CSV files to '${flags.output}': it is not a folder`);
+    const what = flags.format === "parquet" ? "Parquet" : "CSV";
+    throw new FileError(`Cannot write the ${what} files to '${flags.output}': it is not a folder`);
   }
   if (!flags.force && await folderHasEntries(flags.output)) {
     throw new RefusedError(
@@ -285,12 +357,17 @@ async function write(
   records: ReadableStream<BackupRecord>,
   loss: LossReport,
   signal: AbortSignal,
+  place: PlaceOptions,
   grant?: OverwriteGrant,
 ): Promise<number> {
   if (flags.format === "admin-csv") {
     const folder = await makeFolder(flags.output);
     const options = { folder, targetVersion: flags.targetVersion, loss };
     return (await writeAdminCsv(records, options)).bytes;
+  }
+  if (flags.format === "parquet") {
+    const folder = await makeFolder(flags.output);
+    return (await writeParquet(records, { folder, loss, compression: flags.compression })).bytes;
   }
   const toStdout = flags.output === "-";
   let bytes = 0;
@@ -304,10 +381,12 @@ async function write(
       }),
     );
     if (toStdout) await counted.pipeTo(stdout(), { signal });
-    else await writeAtomically(flags.output, counted, signal, grant);
+    else if (isRemote(flags.output)) {
+      await writeTarget(flags.output, counted, grant!, { ...place, signal });
+    } else await writeAtomically(flags.output, counted, signal, grant);
   };
   if (flags.format === "graphml") {
-    const tempPath = temporaryPath(toStdout ? undefined : flags.output);
+    const tempPath = temporaryPath(toStdout || isRemote(flags.output) ? undefined : flags.output);
     await writeGraphml(records, { loss, sink, tempPath });
     return bytes;
   }
@@ -320,10 +399,15 @@ async function write(
   return bytes;
 }
 
+function placeOf(flags: ConvertFlags, context: CommandContext): PlaceOptions {
+  return { s3: flags.storage, env: context.env };
+}
+
 async function openInput(
   input: string,
   stdinIsTerminal: boolean,
   warn: (message: string) => void,
+  place: PlaceOptions,
 ): Promise<ReadableStream<BackupRecord>> {
   if (input === "-") {
     if (stdinIsTerminal) {
@@ -333,7 +417,7 @@ async function openInput(
     }
     return decodeBackup(stdin(), { integrity: true });
   }
-  if (await pathKind(input) === "directory") {
+  if (!isRemote(input) && await pathKind(input) === "directory") {
     if (await isLegacyBackup(input)) {
       return readLegacyBackup(input, { onWarning: warn })
         .pipeThrough(new IntegrityStream({ position: "record" }));
@@ -342,5 +426,5 @@ async function openInput(
       `Not a backup: '${input}' is a folder without the compressed.json and data/ of a Python neo4j-backup project`,
     );
   }
-  return decodeBackup(await openRead(input), { integrity: true });
+  return decodeBackup(await openSource(input, place), { integrity: true });
 }

@@ -31,12 +31,12 @@ import { helpText } from "./help.ts";
 import { FILTER_OPTIONS, filterFlags, leftOutLine } from "./filter_flags.ts";
 import type { FilterSummary, RecordFilter } from "../pipeline/filter.ts";
 import { Interrupted } from "./interrupt.ts";
-import {
-  checkOverwrite,
-  defaultOutputName,
-  type OverwriteGrant,
-  writeAtomically,
-} from "../storage/output_file.ts";
+import { defaultOutputName } from "../storage/output_file.ts";
+import { checkTarget, type PlaceOptions, type TargetGrant, writeTarget } from "../storage/place.ts";
+import { isPlace, targetIn } from "../storage/retention.ts";
+import type { S3Settings } from "../storage/s3/config.ts";
+import { keepBackups } from "./keep.ts";
+import { STORAGE_OPTIONS, storageFlags } from "./storage_flags.ts";
 import { resolvePassword } from "./password.ts";
 import { retryLine } from "./retry_line.ts";
 import {
@@ -59,6 +59,8 @@ const OPTIONS: OptionTable = {
   "compress-level": { type: "string", short: "Z" },
   "fetch-size": { type: "string" },
   jobs: { type: "string", short: "j" },
+  keep: { type: "string" },
+  ...STORAGE_OPTIONS,
   ...SUMMARY_OPTIONS,
 };
 
@@ -72,8 +74,15 @@ export interface ExportFlags {
   compress: boolean;
   /** The gzip level, 1 to 9; `undefined` for the default (5). */
   compressionLevel?: number;
-  /** The output file, `"-"` for stdout, or `undefined` for the default name. */
+  /**
+   * The output: a file or `s3://bucket/key`; a folder or prefix ending in `/` (the backup gets
+   * the default name there); `"-"` for stdout; `undefined` for the default name here.
+   */
   output?: string;
+  /** `--keep N`: keep the newest N backups of the database in the output folder or prefix. */
+  keep?: number;
+  /** `--s3-*`: how to reach object storage. */
+  storage: S3Settings;
   fetchSize?: number;
   /** `--jobs N`: chunk reads in flight, 1 to 16; `undefined` for the default. */
   jobs?: number;
@@ -116,12 +125,28 @@ export function parseExportArgs(
     force: values.force === true,
     ...compression(values["no-compress"] === true, values["compress-level"]),
     output: values.output as string | undefined,
+    keep: keepFlag(values.keep, values.output as string | undefined),
+    storage: storageFlags(values),
     fetchSize: positiveInteger("export", "fetch-size", values["fetch-size"], 1_000_000),
     jobs: positiveInteger("export", "jobs", values.jobs, MAX_JOBS),
     summary: summaryFlags("export", values, values.output === "-"),
     filter: filterFlags("export", values),
     connection: connectionFlags(values, env),
   };
+}
+
+/** `--keep N` works on a place: a folder or prefix, named with a trailing slash. */
+function keepFlag(value: string | boolean | undefined, output: string | undefined) {
+  const keep = positiveInteger("export", "keep", value, 100_000);
+  if (keep !== undefined && (output === undefined || !isPlace(output))) {
+    throw new UsageError(
+      "Option '--keep' needs -o with a folder or prefix ending in '/' (for example -o backups/ " +
+        `or -o s3://bucket/neo4j/), where the backups get their default names; ${
+          helpHint("export")
+        }`,
+    );
+  }
+  return keep;
 }
 
 /** `--no-compress` and `-Z N` (as pg_dump: 0 is none, 9 the smallest), which must agree. */
@@ -173,8 +198,12 @@ export async function runExport(args: string[], context: CommandContext): Promis
   }
   const canPrompt = terminal.stdin && terminal.stderr;
   const policy = { overwrite: flags.force || flags.yes, canPrompt };
-  let grant: OverwriteGrant | undefined;
-  if (flags.output !== undefined && !toStdout) grant = await checkOverwrite(flags.output, policy);
+  const place: PlaceOptions = { s3: flags.storage, env: context.env };
+  const intoPlace = flags.output !== undefined && isPlace(flags.output);
+  let grant: TargetGrant | undefined;
+  if (flags.output !== undefined && !toStdout && !intoPlace) {
+    grant = await checkTarget(flags.output, policy, place);
+  }
 
   const password = await resolvePassword(flags.connection, canPrompt);
   stderr.hide(password);
@@ -183,8 +212,10 @@ export async function runExport(args: string[], context: CommandContext): Promis
   const { progress, watch } = startDisplay(context, flags.quiet);
   const started = performance.now();
   try {
-    const path = flags.output ?? defaultOutputName(database, new Date(), flags.compress);
-    if (flags.output === undefined) grant = await checkOverwrite(path, policy);
+    const path = intoPlace
+      ? targetIn(flags.output!, database, new Date(), flags.compress)
+      : flags.output ?? defaultOutputName(database, new Date(), flags.compress);
+    if (grant === undefined && !toStdout) grant = await checkTarget(path, policy, place);
     const counter = new ByteCountStream();
     const { warn, warnings } = collectWarnings((message) => progress.warn(message));
     let leftOut: FilterSummary | undefined;
@@ -212,9 +243,16 @@ export async function runExport(args: string[], context: CommandContext): Promis
       signal: watch.signal,
     }).pipeThrough(counter);
     if (toStdout) await bytes.pipeTo(stdout(), { signal: watch.signal });
-    else await writeAtomically(path, bytes, watch.signal, grant);
+    else await writeTarget(path, bytes, grant!, { ...place, signal: watch.signal });
     progress.finish();
     if (!flags.quiet) printSummary(context, progress, database, path, counter.bytes, started);
+    if (flags.keep !== undefined) {
+      await keepBackups(context, flags.output!, path, database, flags.keep, {
+        ...place,
+        signal: watch.signal,
+        quiet: flags.quiet,
+      });
+    }
     if (wantsSummary(flags.summary)) {
       const counts = progress.counts;
       await writeSummary(

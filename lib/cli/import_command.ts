@@ -18,7 +18,10 @@ import {
 import { formatCount, formatSummary, plural } from "./progress.ts";
 import type { ProgressReporter } from "./progress_reporter.ts";
 import { confirm } from "../runtime/terminal.ts";
-import { openRead } from "../storage/files.ts";
+import { openSource, type PlaceOptions } from "../storage/place.ts";
+import { isS3Url, parseS3Url } from "../storage/s3/url.ts";
+import type { S3Settings } from "../storage/s3/config.ts";
+import { STORAGE_OPTIONS, storageFlags } from "./storage_flags.ts";
 import { pathKind } from "../storage/files.ts";
 import { stdin } from "../storage/stdio.ts";
 import { writeStdout } from "../storage/stdio.ts";
@@ -63,6 +66,7 @@ const OPTIONS: OptionTable = {
   ...COMMON_OPTIONS,
   ...CONNECTION_OPTIONS,
   ...FILTER_OPTIONS,
+  ...STORAGE_OPTIONS,
   ...SUMMARY_OPTIONS,
   "batch-size": { type: "string" },
   jobs: { type: "string", short: "j" },
@@ -96,6 +100,8 @@ export interface ImportFlags {
   /** The filter flags: what to keep of the backup; `undefined` for everything. */
   filter?: RecordFilter;
   connection: ConnectionFlags;
+  /** `--s3-*`: how to reach object storage. */
+  storage: S3Settings;
 }
 
 /**
@@ -137,6 +143,7 @@ export function parseImportArgs(
     summary: summaryFlags("import", values, false),
     filter: filterFlags("import", values),
     connection: connectionFlags(values, env),
+    storage: storageFlags(values),
   };
 }
 
@@ -181,7 +188,10 @@ export function statePath(flags: ImportFlags): string | undefined {
       }`,
     );
   }
-  return file ? `${flags.input}.import-state` : undefined;
+  if (!file) return undefined;
+  // An object's state file stays local: beside the working folder, named for the object.
+  if (isS3Url(flags.input!)) return `${parseS3Url(flags.input!).key.split("/").pop()}.import-state`;
+  return `${flags.input}.import-state`;
 }
 
 /** The opened input: bytes of a backup, or a Python project folder. */
@@ -196,7 +206,11 @@ type Input =
  * @param stdinIsTerminal Whether stdin is a terminal (nothing piped in).
  * @returns The opened input.
  */
-async function openInput(input: string | undefined, stdinIsTerminal: boolean): Promise<Input> {
+async function openInput(
+  input: string | undefined,
+  stdinIsTerminal: boolean,
+  place: PlaceOptions,
+): Promise<Input> {
   if (input === undefined || input === "-") {
     if (stdinIsTerminal) {
       throw new UsageError(
@@ -205,7 +219,7 @@ async function openInput(input: string | undefined, stdinIsTerminal: boolean): P
     }
     return { bytes: stdin(), shown: "stdin", fromStdin: true };
   }
-  if (await pathKind(input) === "directory") {
+  if (!isS3Url(input) && await pathKind(input) === "directory") {
     if (await isLegacyBackup(input)) {
       return { legacyDir: input, shown: `'${input}'`, fromStdin: false };
     }
@@ -213,7 +227,7 @@ async function openInput(input: string | undefined, stdinIsTerminal: boolean): P
       `Not a backup: '${input}' is a folder without the compressed.json and data/ of a Python neo4j-backup project`,
     );
   }
-  return { bytes: await openRead(input), shown: `'${input}'`, fromStdin: false };
+  return { bytes: await openSource(input, place), shown: `'${input}'`, fromStdin: false };
 }
 
 /**
@@ -234,7 +248,10 @@ export async function runImport(args: string[], context: CommandContext): Promis
   if (flags.help) return await writeStdout(helpText("import"));
   const { stderr, terminal } = context;
   stderr.hide(flags.connection.password);
-  const input = await openInput(flags.input, terminal.stdin);
+  const input = await openInput(flags.input, terminal.stdin, {
+    s3: flags.storage,
+    env: context.env,
+  });
   const state = "legacyDir" in input && flags.state === undefined && !flags.resume
     ? undefined
     : statePath(flags);

@@ -13,7 +13,13 @@ import { FormatError, UsageError } from "../errors.ts";
 import { decodeBackup } from "../format/decoder_stream.ts";
 import { IntegrityStream } from "../format/integrity_stream.ts";
 import type { BackupRecord } from "../format/records.ts";
-import { openRead, pathKind } from "../storage/files.ts";
+import { pathKind } from "../storage/files.ts";
+import { openSource, type PlaceOptions } from "../storage/place.ts";
+import { isS3Url } from "../storage/s3/url.ts";
+import type { S3Settings } from "../storage/s3/config.ts";
+import { STORAGE_OPTIONS, storageFlags } from "./storage_flags.ts";
+import { isPlace } from "../storage/retention.ts";
+import { listPlace } from "./list_place.ts";
 import { stdin, writeStdout } from "../storage/stdio.ts";
 import type { CommandContext } from "./context.ts";
 import { startDisplay } from "./display.ts";
@@ -43,9 +49,15 @@ export interface ListFlags {
   json: boolean;
   /** The file, a Python project folder, or `"-"` for stdin. */
   input: string;
+  /** `--s3-*`: how to reach object storage. */
+  storage: S3Settings;
 }
 
-const LIST_OPTIONS: OptionTable = { ...COMMON_OPTIONS, json: { type: "boolean" } };
+const LIST_OPTIONS: OptionTable = {
+  ...COMMON_OPTIONS,
+  ...STORAGE_OPTIONS,
+  json: { type: "boolean" },
+};
 
 /**
  * Parses the arguments of `list`.
@@ -72,7 +84,12 @@ export function parseListArgs(args: string[]): ListFlags {
       `Missing FILE: name the backup to list, or '-' for stdin; ${helpHint("list")}`,
     );
   }
-  return { ...common, json: values.json === true, input: positionals[0] };
+  return {
+    ...common,
+    json: values.json === true,
+    input: positionals[0],
+    storage: storageFlags(values),
+  };
 }
 
 /**
@@ -232,10 +249,18 @@ interface Input {
   layout: ListDocument["layout"];
 }
 
+/** A folder that is not a Python project, or an S3 prefix: the backups stored there. */
+async function isPlaceInput(input: string): Promise<boolean> {
+  if (input === "-") return false;
+  if (isS3Url(input)) return isPlace(input);
+  return await pathKind(input) === "directory" && !await isLegacyBackup(input);
+}
+
 async function openInput(
   input: string,
   stdinIsTerminal: boolean,
   warn: (message: string) => void,
+  place: PlaceOptions,
 ): Promise<Input> {
   if (input === "-") {
     if (stdinIsTerminal) {
@@ -246,7 +271,7 @@ async function openInput(
     return { records: decodeBackup(stdin(), CHECKED), shown: "stdin", layout: "neo4j-backup" };
   }
   const shown = `'${input}'`;
-  if (await pathKind(input) === "directory") {
+  if (!isS3Url(input) && await pathKind(input) === "directory") {
     if (await isLegacyBackup(input)) {
       const records = readLegacyBackup(input, { onWarning: warn })
         .pipeThrough(new IntegrityStream({ position: "record" }));
@@ -256,7 +281,8 @@ async function openInput(
       `Not a backup: '${input}' is a folder without the compressed.json and data/ of a Python neo4j-backup project`,
     );
   }
-  return { records: decodeBackup(await openRead(input), CHECKED), shown, layout: "neo4j-backup" };
+  const bytes = await openSource(input, place);
+  return { records: decodeBackup(bytes, CHECKED), shown, layout: "neo4j-backup" };
 }
 
 /**
@@ -279,13 +305,25 @@ async function openInput(
 export async function runList(args: string[], context: CommandContext): Promise<void> {
   const flags = parseListArgs(args);
   if (flags.help) return await writeStdout(helpText("list"));
+  if (await isPlaceInput(flags.input)) {
+    const place = { s3: flags.storage, env: context.env };
+    await listPlace(flags.input, {
+      ...place,
+      json: flags.json,
+      started: performance.now(),
+    });
+    return;
+  }
   const { progress, watch } = startDisplay(context, flags.quiet);
   const started = performance.now();
   const { warn, warnings } = collectWarnings((m) => progress.warn(m));
   let doc: ListDocument;
   let shown: string;
   try {
-    const input = await openInput(flags.input, context.terminal.stdin, warn);
+    const input = await openInput(flags.input, context.terminal.stdin, warn, {
+      s3: flags.storage,
+      env: context.env,
+    });
     shown = input.shown;
     const records = input.records.pipeThrough(new TransformStream(), { signal: watch.signal });
     const contents = await tallyBackup(records, { onProgress: (e) => progress.update(e) });

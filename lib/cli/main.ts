@@ -22,6 +22,7 @@ import { type Command, COMMANDS, helpText } from "./help.ts";
 import { parseImportArgs, runImport } from "./import_command.ts";
 import { parseListArgs, runList } from "./list_command.ts";
 import { parseConvertArgs, runConvert } from "./convert_command.ts";
+import { parsePruneArgs, runPrune } from "./prune_command.ts";
 import { Stderr } from "./stderr.ts";
 import { parseVerifyArgs, runVerify } from "./verify_command.ts";
 
@@ -31,6 +32,7 @@ const RUN: Record<Command, (args: string[], context: CommandContext) => Promise<
   verify: runVerify,
   list: runList,
   convert: runConvert,
+  prune: runPrune,
 };
 
 /**
@@ -83,7 +85,7 @@ async function dispatch(args: string[], context: CommandContext): Promise<void> 
   }
   if (first === undefined) {
     throw new UsageError(
-      `Missing command: use 'export', 'import', 'verify', 'list' or 'convert'; ${helpHint()}`,
+      `Missing command: use 'export', 'import', 'verify', 'list', 'convert' or 'prune'; ${helpHint()}`,
     );
   }
   if (!isCommand(first)) {
@@ -103,6 +105,7 @@ const PARSE: Record<
   verify: parseVerifyArgs,
   list: parseListArgs,
   convert: parseConvertArgs,
+  prune: parsePruneArgs,
 };
 
 /**

@@ -14,6 +14,7 @@ import { parseImportArgs } from "./import_command.ts";
 import { parseVerifyArgs } from "./verify_command.ts";
 import { parseListArgs } from "./list_command.ts";
 import { parseConvertArgs } from "./convert_command.ts";
+import { parsePruneArgs } from "./prune_command.ts";
 import { raceAbort } from "./interrupt.ts";
 
 test("a cancelled prompt ends the run as an interruption with exit code 130", () => {
@@ -97,8 +98,10 @@ const CONVERT_BASE = ["--to", "cypher", "-o", "x.cypherl"];
 /** The pairs of {@link CONVERT_BASE} whose flag `args` does not give. */
 function convertBase(args: string[]): string[] {
   const base: string[] = [];
-  for (let i = 0; i < CONVERT_BASE.length; i += 2) {
-    if (!args.includes(CONVERT_BASE[i])) base.push(CONVERT_BASE[i], CONVERT_BASE[i + 1]);
+  // --compression is a parquet flag: the base converts to parquet for it.
+  const whole = args.includes("--compression") ? ["--to", "parquet", "-o", "out/"] : CONVERT_BASE;
+  for (let i = 0; i < whole.length; i += 2) {
+    if (!args.includes(whole[i])) base.push(whole[i], whole[i + 1]);
   }
   return base;
 }
@@ -108,6 +111,7 @@ const VALUES: Record<string, string> = {
   "--to": "graphml",
   "--dialect": "falkordb",
   "--target-version": "4.4",
+  "--compression": "snappy", // zstd is refused on a Node without it (Node 20)
 };
 
 /** Whether a command's parser accepts the arguments (with what else it needs to run). */
@@ -118,11 +122,19 @@ function accepts(command: Command, args: string[]): boolean {
     verify: parseVerifyArgs,
     list: parseListArgs,
     convert: parseConvertArgs,
+    prune: parsePruneArgs,
   };
   const file = command === "verify" || command === "list"
     ? ["b.jsonl"]
     : command === "convert"
     ? ["b.jsonl", ...convertBase(args)]
+    : command === "prune"
+    ? [
+      "backups/",
+      ...["--keep", "1", "-d", "neo4j"].filter((_, i, a) => !args.includes(a[i - (i % 2)])),
+    ]
+    : command === "export" && args.includes("--keep")
+    ? ["-o", "backups/"]
     : [];
   try {
     parse[command]([...file, ...args], () => undefined);

@@ -10,7 +10,9 @@ import { FormatError, UsageError } from "../errors.ts";
 import { formatBytes, formatCount, plural } from "./progress.ts";
 import type { ProgressReporter } from "./progress_reporter.ts";
 import type { BackupRecord, FooterRecord, HeaderRecord } from "../format/records.ts";
-import { openRead } from "../storage/files.ts";
+import { openSource } from "../storage/place.ts";
+import type { S3Settings } from "../storage/s3/config.ts";
+import { STORAGE_OPTIONS, storageFlags } from "./storage_flags.ts";
 import { stdin } from "../storage/stdio.ts";
 import { writeStdout } from "../storage/stdio.ts";
 import { ByteCountStream } from "./byte_count_stream.ts";
@@ -32,6 +34,8 @@ export interface VerifyFlags {
   input: string;
   /** `--json` (the document instead of the report on stdout) and `--summary FILE`. */
   summary: SummaryFlags;
+  /** `--s3-*`: how to reach object storage. */
+  storage: S3Settings;
 }
 
 /**
@@ -52,6 +56,7 @@ export function parseVerifyArgs(args: string[]): VerifyFlags {
   const { values, positionals } = parseFlags("verify", args, {
     ...COMMON_OPTIONS,
     ...SUMMARY_OPTIONS,
+    ...STORAGE_OPTIONS,
   });
   noExtraArguments("verify", positionals, 1);
   const common = commonFlags(values);
@@ -60,7 +65,12 @@ export function parseVerifyArgs(args: string[]): VerifyFlags {
       `Missing FILE: name the backup to check, or '-' for stdin; ${helpHint("verify")}`,
     );
   }
-  return { ...common, input: positionals[0], summary: summaryFlags("verify", values, false) };
+  return {
+    ...common,
+    input: positionals[0],
+    summary: summaryFlags("verify", values, false),
+    storage: storageFlags(values),
+  };
 }
 
 /** What a verified backup holds. */
@@ -137,7 +147,9 @@ export async function runVerify(args: string[], context: CommandContext): Promis
       `No backup to read: pipe a backup into stdin, or name a FILE; ${helpHint("verify")}`,
     );
   }
-  const bytes = flags.input === "-" ? stdin() : await openRead(flags.input);
+  const bytes = flags.input === "-"
+    ? stdin()
+    : await openSource(flags.input, { s3: flags.storage, env: context.env });
   const shown = flags.input === "-" ? "stdin" : `'${flags.input}'`;
   const { progress, watch } = startDisplay(context, flags.quiet);
   const counter = new ByteCountStream();

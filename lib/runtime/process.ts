@@ -57,10 +57,11 @@ export function exit(code: number): never {
 }
 
 /**
- * Calls `handler` on each SIGINT instead of ending the process, until the returned function
- * is called.
+ * Calls `handler` on each SIGINT (Ctrl-C) and SIGTERM (what cron, systemd and Kubernetes send
+ * to stop a job) instead of ending the process, until the returned function is called, so that
+ * an interrupted job cleans up (a partial file, an unfinished upload) and says what it left.
  *
- * @param handler Called once per SIGINT.
+ * @param handler Called once per signal.
  * @returns A function that removes the handler again.
  *
  * @example Clean up on Ctrl-C
@@ -71,9 +72,13 @@ export function exit(code: number): never {
  * ```
  */
 export function onInterrupt(handler: () => void): () => void {
-  process.on("SIGINT", handler);
+  // Windows has no SIGTERM to listen to (Deno refuses the listener there).
+  const signals: NodeJS.Signals[] = process.platform === "win32"
+    ? ["SIGINT"]
+    : ["SIGINT", "SIGTERM"];
+  for (const signal of signals) process.on(signal, handler);
   return () => {
-    process.off("SIGINT", handler);
+    for (const signal of signals) process.off(signal, handler);
   };
 }
 
