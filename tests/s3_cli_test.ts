@@ -9,7 +9,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { listMultipartUploads, putObject } from "../lib/storage/s3/operations.ts";
 import { s3List } from "../lib/storage/s3/objects.ts";
@@ -120,7 +120,7 @@ test("an existing object is refused without --force and replaced with it", async
 
 test("--keep 2 after four backups keeps exactly the newest two and touches no other object", async () => {
   const client = await s3Client(s3.server);
-  const bytes = new Uint8Array(readFileSync(join(ROOT, "testdata", "README.md")));
+  const bytes = new TextEncoder().encode("a stand-in: only the names matter here\n");
   // Three older backups of the database, and what must never be touched: another database's
   // backup, a file of the user's, a name that only looks like ours.
   const others = [
@@ -257,4 +257,67 @@ test("an export stopped with SIGTERM mid-upload leaves no object and no pending 
     await cypher(driver, "MATCH (n:Pad) DETACH DELETE n");
     await driver.close();
   }
+});
+
+test("an import from s3:// stopped with Ctrl-C is continued by --resume, exactly", async () => {
+  const driver = connect(servers[0]);
+  const url = "s3://backups/resume/neo4j.jsonl.gz";
+  const state = join(work, "resume.state");
+  try {
+    await cypher(driver, "UNWIND range(1, 60000) AS i CREATE (:Many {i: i})");
+    const before = await fingerprint(driver);
+    assert.equal((await cli(["export", ...target(), "-o", url, "-q"])).code, 0);
+    await wipe(driver);
+    const child = spawn(CLI[0], [
+      ...CLI.slice(1),
+      "import",
+      url,
+      ...as(servers[0]),
+      "--state",
+      state,
+      "--batch-size",
+      "500",
+    ], { cwd: ROOT, env: cleanEnv(awsEnv()), stdio: ["ignore", "pipe", "pipe"] });
+    const done = finished(child);
+    for (let i = 0; i < 600 && child.exitCode === null; i++) {
+      const [row] = await cypher(driver, "MATCH (n:Many) RETURN count(n) AS n");
+      if (Number(row.n) > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill("SIGINT");
+    const stopped = await done;
+    // As above: exit 130, or (Deno, with an S3 read in flight) the signal itself.
+    assert.ok(stopped.code === 130 || stopped.signal === "SIGINT", stopped.stderr);
+    assert.match(stopped.stderr, /now holds a partial import: .*--resume/);
+    assert.ok(existsSync(state), "no state file was left to resume with");
+    const resumed = await cli(["import", url, ...target(), "--state", state, "--resume", "-q"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(await fingerprint(driver), before);
+    assert.ok(!existsSync(state), "the state file stayed after the import completed");
+  } finally {
+    await cypher(driver, "MATCH (n:Many) DETACH DELETE n");
+    await driver.close();
+  }
+});
+
+test("--keep 1 into a local folder keeps the newest backup and the user's own files", async () => {
+  const folder = join(work, "local");
+  mkdirSync(folder);
+  writeFileSync(join(folder, "notes.txt"), "mine\n");
+  writeFileSync(join(folder, "neo4j-neo4j-20200101T000000Z.jsonl.gz"), "old\n");
+  writeFileSync(join(folder, "neo4j-other-20200101T000000Z.jsonl.gz"), "other\n");
+  const run = await cli(["export", ...target(), "-o", `${folder}/`, "--keep", "1"]);
+  assert.equal(run.code, 0, run.stderr);
+  const names = readdirSync(folder).sort();
+  assert.equal(names.length, 3, names.join(", "));
+  assert.ok(names.includes("notes.txt") && names.includes("neo4j-other-20200101T000000Z.jsonl.gz"));
+  const made = names.find((n) => /^neo4j-neo4j-\d{8}T\d{6}Z\.jsonl\.gz$/.test(n));
+  assert.ok(made && made !== "neo4j-neo4j-20200101T000000Z.jsonl.gz", names.join(", "));
+  assert.match(run.stderr, /Deleted old backup '.*neo4j-neo4j-20200101T000000Z\.jsonl\.gz'/);
+  // The other database's "backup" is a stand-in of one line: the listing says so, exit 6.
+  const listed = await cli(["list", folder]);
+  assert.equal(listed.code, 6, listed.stderr);
+  const text = listed.stdout.toString();
+  assert.match(text, new RegExp(`${made!.replaceAll(".", "\\.")} .* OK`));
+  assert.match(text, /neo4j-other-20200101T000000Z\.jsonl\.gz .* DAMAGED/);
 });
