@@ -1,25 +1,36 @@
 /**
  * JSON Lines bytes -> records: splits lines, checks the header, every record's shape and order,
- * and the footer's counts and SHA-256 (see docs/FORMAT.md).
+ * and the footer's counts and SHA-256 (see docs/FORMAT.md). The line splitting is in
+ * `line_splitter.ts`, the checks of each record in `record_readers.ts`, and the detection of
+ * gzip in `gunzip_if_needed.ts`.
  *
  * @module
  */
 
 import { createHash, type Hash } from "node:crypto";
-import { BackupError, errorMessage, FormatError } from "../errors.ts";
-import type {
-  BackupRecord,
-  ConstraintRecord,
-  FooterRecord,
-  HeaderRecord,
-  IndexRecord,
-  NodeRecord,
-  RelationshipRecord,
-} from "./records.ts";
-import { FORMAT_NAME, FORMAT_VERSION } from "./records.ts";
+import { errorMessage, FormatError } from "../errors.ts";
+import type { BackupRecord, FooterRecord } from "./records.ts";
 import { IntegrityCheck } from "./integrity_stream.ts";
-import { decodeProperties } from "./values.ts";
-import { checkKeys, checkName, checkNames } from "./names.ts";
+import { LineSplitter, NEWLINE } from "./line_splitter.ts";
+import {
+  afterFooter,
+  describeKind,
+  FOOTER_RANK,
+  invalid,
+  isFooter,
+  isJson,
+  type Json,
+  notABackup,
+  RANK,
+  readFooter,
+  readHeader,
+  readNode,
+  readRelationship,
+  readSchema,
+  startsLikeOurHeader,
+  tooLong,
+} from "./record_readers.ts";
+import { gunzipIfNeeded } from "./gunzip_if_needed.ts";
 
 /** Options for {@link DecoderStream}. */
 export interface DecoderStreamOptions {
@@ -60,26 +71,11 @@ export interface DecoderStreamOptions {
  */
 export const MAX_LINE_BYTES: number = 256 * 1024 * 1024;
 
-const NEWLINE = 0x0a;
 const NEWLINE_BYTES = new Uint8Array([NEWLINE]);
 /** A header is a few hundred bytes: a longer first line is not a backup, and is not buffered. */
 const MAX_HEADER_BYTES = 1 << 20;
-/**
- * The position of each record kind in a backup; a record may not follow one of a higher rank.
- * A map, not an object: a kind such as `"constructor"` must not find `Object.prototype`'s.
- */
-const RANK = new Map<string, number>([
-  ["header", 0],
-  ["index", 1],
-  ["constraint", 1],
-  ["node", 2],
-  ["rel", 3],
-  ["footer", 4],
-]);
-/** The rank of the footer. */
-const FOOTER_RANK = 4;
 
-type Json = Record<string, unknown>;
+type Controller = TransformStreamDefaultController<BackupRecord>;
 
 /**
  * Turns the bytes of an uncompressed backup into its records, footer included, after checking
@@ -113,8 +109,11 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
   #maxLine: number;
   #integrity: IntegrityCheck | undefined;
   #decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  #carry: Uint8Array[] = [];
-  #carryLength = 0;
+  #lines = new LineSplitter<Controller>({
+    lines: (chunk, start, end, controller) => this.#readLines(chunk, start, end, controller),
+    line: (bytes, controller) => this.#readLine(bytes, controller),
+    limit: (length, bytes) => this.#limit(length, bytes),
+  });
   #started = false;
   /** The number of lines read so far, i.e. the number of the last line read. */
   #line = 0;
@@ -145,52 +144,26 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
     }
   }
 
-  #transform(chunk: Uint8Array, controller: TransformStreamDefaultController<BackupRecord>): void {
+  #transform(chunk: Uint8Array, controller: Controller): void {
     if (chunk.length === 0) return;
     if (!this.#started) {
       this.#started = true;
       if (chunk[0] !== 0x7b) throw notABackup(chunk);
     }
-    let start = 0;
-    let newline = chunk.indexOf(NEWLINE);
-    if (newline === -1) return this.#keep(chunk);
-    if (this.#carryLength > 0) {
-      // The line began in an earlier chunk: join its parts once, now that it is complete.
-      this.#keep(chunk.subarray(0, newline));
-      const line = concat(this.#carry, this.#carryLength);
-      this.#carry = [];
-      this.#carryLength = 0;
-      this.#readLine(line, controller);
-      start = newline + 1;
-      newline = chunk.indexOf(NEWLINE, start);
-    }
-    if (newline !== -1) {
-      const end = chunk.lastIndexOf(NEWLINE) + 1;
-      this.#readLines(chunk, start, end, controller);
-      start = end;
-    }
-    if (start < chunk.length) this.#keep(chunk.subarray(start));
+    this.#lines.push(chunk, controller);
   }
 
   /**
-   * Keeps the start of an unfinished line, copied: the producer may reuse its buffers. Fails
-   * before keeping more than a line may hold.
+   * Refuses to keep more of an unfinished line than a line may hold: a header's worth while no
+   * line is read, so that a first line that is no header is not buffered, then the line cap.
    */
-  #keep(bytes: Uint8Array): void {
-    const length = this.#carryLength + bytes.length;
+  #limit(length: number, bytes: Uint8Array): void {
     if (this.#line === 0 && length > MAX_HEADER_BYTES) throw notABackup(bytes);
     if (length > this.#maxLine) throw tooLong(this.#line + 1, this.#maxLine);
-    this.#carry.push(bytes.slice());
-    this.#carryLength = length;
   }
 
   /** Reads the complete lines in `chunk[start, end)`, each ended by a newline. */
-  #readLines(
-    chunk: Uint8Array,
-    start: number,
-    end: number,
-    controller: TransformStreamDefaultController<BackupRecord>,
-  ): void {
+  #readLines(chunk: Uint8Array, start: number, end: number, controller: Controller): void {
     // Only a chunk larger than the cap can hold a line that is too long.
     if (end - start > this.#maxLine) return this.#readEach(chunk, start, end, controller);
     let text: string;
@@ -217,12 +190,7 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
   }
 
   /** Reads the lines in `chunk[start, end)` one at a time, checking the length of each. */
-  #readEach(
-    chunk: Uint8Array,
-    start: number,
-    end: number,
-    controller: TransformStreamDefaultController<BackupRecord>,
-  ): void {
+  #readEach(chunk: Uint8Array, start: number, end: number, controller: Controller): void {
     for (let from = start; from < end;) {
       const to = chunk.indexOf(NEWLINE, from);
       if (to - from > this.#maxLine) throw tooLong(this.#line + 1, this.#maxLine);
@@ -232,7 +200,7 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
   }
 
   /** Reads one complete line given without its newline. */
-  #readLine(bytes: Uint8Array, controller: TransformStreamDefaultController<BackupRecord>): void {
+  #readLine(bytes: Uint8Array, controller: Controller): void {
     const record = this.#parse(this.#text(bytes));
     if (record.kind === "footer") {
       this.#verify(record);
@@ -253,13 +221,11 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
     }
   }
 
-  #flush(controller: TransformStreamDefaultController<BackupRecord>): void {
+  #flush(controller: Controller): void {
     if (!this.#started) throw new FormatError("Not a neo4j-backup file: the input is empty");
-    if (this.#carryLength > 0) {
+    const bytes = this.#lines.rest();
+    if (bytes !== undefined) {
       // The last line has no newline. Accept it only if it is the footer.
-      const bytes = concat(this.#carry, this.#carryLength);
-      this.#carry = [];
-      this.#carryLength = 0;
       if (this.#footerLine !== 0) throw afterFooter(this.#line + 1);
       if (this.#line === 0 && startsLikeOurHeader(bytes) && !isJson(bytes)) {
         throw new FormatError("Backup is truncated: it ends inside the header (line 1)", {
@@ -330,31 +296,12 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
    */
   #check(kind: string, r: Json, line: number): BackupRecord {
     switch (kind) {
-      case "node": {
+      case "node":
         this.#nodes++;
-        const node: NodeRecord = {
-          kind,
-          id: integer(r, "id", line),
-          labels: strings(r, "labels", line),
-          props: decodeProperties(r.props, `in 'props' on line ${line}`),
-        };
-        checkNames(node.labels, "labels", line);
-        checkKeys(node.props, "props", line);
-        return node;
-      }
-      case "rel": {
+        return readNode(r, line);
+      case "rel":
         this.#relationships++;
-        const rel: RelationshipRecord = {
-          kind,
-          type: string(r, "type", line),
-          start: integer(r, "start", line),
-          end: integer(r, "end", line),
-          props: decodeProperties(r.props, `in 'props' on line ${line}`),
-        };
-        checkName(rel.type, "the relationship type", line);
-        checkKeys(rel.props, "props", line);
-        return rel;
-      }
+        return readRelationship(r, line);
       case "index":
       case "constraint":
         this.#schema++;
@@ -388,221 +335,6 @@ export class DecoderStream extends TransformStream<Uint8Array, BackupRecord> {
   }
 }
 
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-function parseLoosely(bytes: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return undefined;
-  }
-}
-
-function isJson(bytes: Uint8Array): boolean {
-  return parseLoosely(bytes) !== undefined;
-}
-
-function isFooter(bytes: Uint8Array): boolean {
-  const json = parseLoosely(bytes) as Json | undefined;
-  return typeof json === "object" && json !== null && json.kind === "footer";
-}
-
-const HEADER_START = new TextEncoder().encode(`{"kind":"header","format":"${FORMAT_NAME}"`);
-
-/** Whether the bytes begin as the header line this code writes, or a prefix of it. */
-function startsLikeOurHeader(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, HEADER_START.length);
-  for (let i = 0; i < n; i++) if (bytes[i] !== HEADER_START[i]) return false;
-  return n >= 2;
-}
-
-function notABackup(start: Uint8Array): FormatError {
-  const gzip = start[0] === 0x1f && start[1] === 0x8b;
-  return new FormatError(
-    "Not a neo4j-backup file: line 1 is not a backup header" +
-      (gzip ? " (the input is gzip-compressed: decompress it first)" : ""),
-    { line: 1 },
-  );
-}
-
-function tooLong(line: number, max: number): FormatError {
-  const MiB = 1024 * 1024;
-  const size = max % MiB === 0
-    ? `${max / MiB} MiB`
-    : max % 1024 === 0
-    ? `${max / 1024} KiB`
-    : `${max} bytes`;
-  return new FormatError(
-    `Cannot read line ${line}: longer than ${size}; the file is corrupt or not a backup`,
-    { line },
-  );
-}
-
-function afterFooter(line: number): FormatError {
-  return new FormatError(`Backup is corrupt: line ${line} follows the footer`, { line });
-}
-
-function invalid(line: number, why: string): FormatError {
-  return new FormatError(`Cannot read line ${line}: ${why}`, { line });
-}
-
-function string(r: Json, key: string, line: number): string {
-  const value = r[key];
-  if (typeof value !== "string") throw invalid(line, `field '${key}' must be a string`);
-  return value;
-}
-
-function optionalString(r: Json, key: string, line: number): string | undefined {
-  const value = r[key];
-  if (value !== undefined && typeof value !== "string") {
-    throw invalid(line, `field '${key}' must be a string when present`);
-  }
-  return value;
-}
-
-function integer(r: Json, key: string, line: number): number {
-  const value = r[key];
-  if (!Number.isSafeInteger(value)) throw invalid(line, `field '${key}' must be an integer`);
-  return value as number;
-}
-
-function count(r: Json, key: string, line: number, what = key): number {
-  const value = r[key];
-  if (!Number.isSafeInteger(value) || (value as number) < 0) {
-    throw invalid(line, `field '${what}' must be a count (an integer, 0 or more)`);
-  }
-  return value as number;
-}
-
-function strings(r: Json, key: string, line: number, when = ""): string[] {
-  const value = r[key];
-  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
-    throw invalid(line, `field '${key}' must be a list of strings${when}`);
-  }
-  return value;
-}
-
-/** A record kind that is not one, described in a few characters whatever it holds. */
-function describeKind(kind: unknown): string {
-  if (kind === undefined) return "(none)";
-  if (typeof kind === "string") {
-    return JSON.stringify(kind.length > 40 ? kind.slice(0, 37) + "..." : kind);
-  }
-  if (kind === null) return "null";
-  return Array.isArray(kind) ? "(a list)" : `(a ${typeof kind})`;
-}
-
-function readSchema(
-  kind: "index" | "constraint",
-  r: Json,
-  line: number,
-): IndexRecord | ConstraintRecord {
-  const name = string(r, "name", line);
-  const type = string(r, "type", line);
-  const entity = r.entity;
-  if (entity !== "NODE" && entity !== "RELATIONSHIP") {
-    throw invalid(line, `field 'entity' must be "NODE" or "RELATIONSHIP"`);
-  }
-  const labelsOrTypes = strings(r, "labelsOrTypes", line);
-  const properties = strings(r, "properties", line);
-  const propertyType = kind === "constraint" ? optionalString(r, "propertyType", line) : undefined;
-  const provider = optionalString(r, "provider", line);
-  const statement = optionalString(r, "statement", line);
-  const config = decodeProperties(r.config, `in 'config' on line ${line}`);
-  checkName(name, `the ${kind} name`, line);
-  checkNames(labelsOrTypes, "labelsOrTypes", line);
-  checkNames(properties, "properties", line);
-  // Built key by key, in the documented order, without keys for absent optional fields.
-  const record: Json = { kind, name, type, entity, labelsOrTypes, properties };
-  if (propertyType !== undefined) record.propertyType = propertyType;
-  if (provider !== undefined) record.provider = provider;
-  record.config = config;
-  if (statement !== undefined) record.statement = statement;
-  return record as unknown as IndexRecord | ConstraintRecord;
-}
-
-function readFooter(r: Json, line: number): FooterRecord {
-  const footer: FooterRecord = {
-    kind: "footer",
-    nodes: integer(r, "nodes", line),
-    relationships: integer(r, "relationships", line),
-    schema: integer(r, "schema", line),
-    sha256: "",
-  };
-  if (typeof r.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(r.sha256)) {
-    throw invalid(line, "field 'sha256' must be 64 lower-case hex digits");
-  }
-  footer.sha256 = r.sha256;
-  if (r.warnings !== undefined) {
-    footer.warnings = strings(r, "warnings", line, " when present");
-  }
-  return footer;
-}
-
-function readHeader(json: unknown): HeaderRecord {
-  const r = json as Json;
-  if (
-    typeof json !== "object" || json === null || r.kind !== "header" || r.format !== FORMAT_NAME
-  ) {
-    throw notABackup(new Uint8Array());
-  }
-  const version = r.version;
-  if (!Number.isSafeInteger(version) || (version as number) < 1) {
-    throw invalid(1, "field 'version' must be a positive integer");
-  }
-  if ((version as number) > FORMAT_VERSION) {
-    throw new FormatError(
-      `Unsupported format version ${version}: this neo4j-backup reads version ${FORMAT_VERSION}; ` +
-        "upgrade neo4j-backup",
-      { line: 1 },
-    );
-  }
-  const tool = string(r, "tool", 1);
-  const created = string(r, "created", 1);
-  const source = r.source as Json;
-  if (typeof source !== "object" || source === null || Array.isArray(source)) {
-    throw invalid(1, "field 'source' must be an object");
-  }
-  const sourceField = (key: string) => {
-    if (typeof source[key] !== "string") {
-      throw invalid(1, `field 'source.${key}' must be a string`);
-    }
-    return source[key] as string;
-  };
-  const header: HeaderRecord = {
-    kind: "header",
-    format: FORMAT_NAME,
-    version: version as number,
-    tool,
-    created,
-    source: {
-      version: sourceField("version"),
-      edition: sourceField("edition"),
-      database: sourceField("database"),
-    },
-  };
-  const counts = r.counts as Json | undefined;
-  if (counts !== undefined) {
-    if (typeof counts !== "object" || counts === null || Array.isArray(counts)) {
-      throw invalid(1, "field 'counts' must be an object when present");
-    }
-    header.counts = {
-      nodes: count(counts, "nodes", 1, "counts.nodes"),
-      relationships: count(counts, "relationships", 1, "counts.relationships"),
-    };
-  }
-  return header;
-}
-
 /**
  * Reads a backup file's bytes, gzip-compressed or not (detected by the gzip magic bytes), into
  * its checked records. A damaged or truncated gzip stream becomes a {@link FormatError}.
@@ -627,66 +359,4 @@ export function decodeBackup(
   options: DecoderStreamOptions = {},
 ): ReadableStream<BackupRecord> {
   return gunzipIfNeeded(bytes).pipeThrough(new DecoderStream(options));
-}
-
-/** The input as it is, or decompressed when it starts with the gzip magic bytes `1f 8b`. */
-function gunzipIfNeeded(input: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  const source = input.getReader();
-  let inputFailed = false;
-  let gzip = false;
-  let output: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  const read = async () => {
-    try {
-      return await source.read();
-    } catch (e) {
-      inputFailed = true; // the input's own error, not the decompressor's: pass it on as it is
-      throw e;
-    }
-  };
-  return new ReadableStream<Uint8Array>({
-    async start() {
-      const head: Uint8Array[] = [];
-      let length = 0;
-      let done = false;
-      while (length < 2 && !done) {
-        const result = await read();
-        if (result.done) done = true;
-        else if (result.value.length > 0) {
-          head.push(result.value);
-          length += result.value.length;
-        }
-      }
-      const first = concat(head, length);
-      gzip = length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
-      // Typed as ArrayBuffer-backed for DecompressionStream; byte streams never carry shared memory.
-      const raw = new ReadableStream<Uint8Array<ArrayBuffer>>({
-        start(controller) {
-          if (length > 0) controller.enqueue(first as Uint8Array<ArrayBuffer>);
-          if (done) controller.close();
-        },
-        async pull(controller) {
-          const result = await read();
-          if (result.done) controller.close();
-          else controller.enqueue(result.value as Uint8Array<ArrayBuffer>);
-        },
-        cancel: (reason) => source.cancel(reason),
-      }, { highWaterMark: 0 });
-      output = (gzip ? raw.pipeThrough(new DecompressionStream("gzip")) : raw).getReader();
-    },
-    async pull(controller) {
-      try {
-        const result = await output!.read();
-        if (result.done) controller.close();
-        else controller.enqueue(result.value);
-      } catch (e) {
-        if (!gzip || inputFailed || e instanceof BackupError) throw e;
-        throw new FormatError(
-          "Backup is truncated or corrupt: the gzip stream ended early or is damaged; " +
-            "the file was cut short or changed after it was written",
-          { cause: e },
-        );
-      }
-    },
-    cancel: (reason) => (output ?? source).cancel(reason),
-  }, { highWaterMark: 0 });
 }
