@@ -11,8 +11,10 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ConvertSummaryDocument } from "../lib/cli/convert_command.ts";
+import { decompressors } from "../lib/convert/parquet/codecs.ts";
 import type { ParquetManifest } from "../lib/convert/parquet/manifest.ts";
 import type { Properties, ScalarValue } from "../lib/format/records.ts";
+import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import { parquetPythonEnv, runPython } from "../scripts/python_env.ts";
 import { loadTestData, TYPED_VALUES } from "./_graph.ts";
 import { DUCKDB_READ, LADYBUG_LOAD, SPARK_PATTERNS } from "./_parquet.ts";
@@ -296,5 +298,60 @@ describe("convert --to parquet", () => {
       join(work, "not-a-folder"),
     ]);
     assertOneErrorLine(file, /Cannot write the Parquet files to .*: it is not a folder/);
+  });
+
+  test("small row groups (--row-group-rows) hold the same rows as the default ones", async () => {
+    const small = join(work, "small-groups");
+    const run = await runCli([
+      "convert",
+      backup,
+      "--to",
+      "parquet",
+      "-o",
+      small,
+      "--row-group-rows",
+      "2",
+      "--quiet",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const read = async (path: string) => {
+      const bytes = readFileSync(path);
+      const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      return {
+        groups: parquetMetadata(file).row_groups.length,
+        rows: await parquetReadObjects({ file, compressors: decompressors() }),
+      };
+    };
+    let split = 0;
+    for (const entry of [...manifest.nodes, ...manifest.relationships]) {
+      const one = await read(join(folder, entry.file));
+      const many = await read(join(small, entry.file));
+      assert.equal(many.groups, Math.ceil(entry.rows / 2), entry.file);
+      assert.deepEqual(many.rows, one.rows, entry.file);
+      if (many.groups > 1) split++;
+    }
+    assert.ok(split > 0, "no table had more than one row group");
+    const bad = await runCli([
+      "convert",
+      backup,
+      "--to",
+      "admin-csv",
+      "-o",
+      join(work, "x"),
+      "--row-group-rows",
+      "2",
+    ]);
+    assertOneErrorLine(bad, /--row-group-rows applies to --to parquet only/);
+    const zero = await runCli([
+      "convert",
+      backup,
+      "--to",
+      "parquet",
+      "-o",
+      join(work, "y"),
+      "--row-group-rows",
+      "0",
+    ]);
+    assertOneErrorLine(zero, /Invalid value '0' for '--row-group-rows'/);
   });
 });

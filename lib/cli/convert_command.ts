@@ -13,12 +13,7 @@ import { writeAdminCsv } from "../convert/admin_csv.ts";
 import { CypherScriptStream } from "../convert/cypher_script.ts";
 import { folderHasEntries, makeFolder, temporaryPath } from "../convert/folder.ts";
 import { writeGraphml } from "../convert/graphml.ts";
-import {
-  type Compression,
-  COMPRESSIONS,
-  defaultCompression,
-  hasZstd,
-} from "../convert/parquet/codecs.ts";
+import { defaultCompression } from "../convert/parquet/codecs.ts";
 import { writeParquet } from "../convert/parquet/parquet.ts";
 import { type LossEntry, LossReport } from "../convert/loss_report.ts";
 import { RecordProgressStream } from "../convert/record_progress.ts";
@@ -54,6 +49,7 @@ import {
   positiveInteger,
 } from "./flags.ts";
 import { helpText } from "./help.ts";
+import { PARQUET_OPTIONS, type ParquetFlags, parquetFlags } from "./parquet_flags.ts";
 import {
   collectWarnings,
   type CommonSummary,
@@ -77,7 +73,7 @@ const FOLDER_FORMATS: readonly string[] = ["admin-csv", "parquet"];
 export type ConvertFormat = typeof CONVERT_FORMATS[number];
 
 /** The flags of `convert`, resolved. */
-export interface ConvertFlags extends CommonFlags {
+export interface ConvertFlags extends CommonFlags, ParquetFlags {
   /** The backup file, a Python project folder, or `"-"` for stdin. */
   input: string;
   /** `--to`. */
@@ -92,8 +88,6 @@ export interface ConvertFlags extends CommonFlags {
   dialect: "neo4j" | "falkordb";
   /** `--batch-size` (cypher only). */
   batchSize?: number;
-  /** `--compression` (parquet only): zstd (default where the runtime has it), snappy, gzip, none. */
-  compression: Compression;
   /** `--json`, `--summary FILE`. */
   summary: SummaryFlags;
   /** The filter flags, when any was given. */
@@ -107,13 +101,13 @@ const CONVERT_OPTIONS: OptionTable = {
   ...STORAGE_OPTIONS,
   ...SUMMARY_OPTIONS,
   ...FILTER_OPTIONS,
+  ...PARQUET_OPTIONS,
   to: { type: "string" },
   output: { type: "string", short: "o" },
   force: { type: "boolean", short: "f" },
   "target-version": { type: "string" },
   dialect: { type: "string" },
   "batch-size": { type: "string" },
-  compression: { type: "string" },
 };
 
 /**
@@ -181,35 +175,17 @@ export function parseConvertArgs(args: string[]): ConvertFlags {
   if (format !== "cypher" && (values.dialect !== undefined || values["batch-size"] !== undefined)) {
     throw new UsageError(`--dialect and --batch-size apply to --to cypher only; ${hint}`);
   }
-  const compression = parseCompression(values.compression, format, hint);
+  const parquet = parquetFlags(values, format);
   const filter = filterFlags("convert", values);
   return {
     ...base,
     format: format as ConvertFormat,
     dialect,
-    compression,
+    ...parquet,
     batchSize: positiveInteger("convert", "batch-size", values["batch-size"], 1_000_000),
     summary: summaryFlags("convert", values, base.output === "-"),
     ...(filter ? { filter } : {}),
   };
-}
-
-function parseCompression(value: unknown, format: string, hint: string): Compression {
-  if (value === undefined) return defaultCompression();
-  if (format !== "parquet") {
-    throw new UsageError(`--compression applies to --to parquet only; ${hint}`);
-  }
-  if (!(COMPRESSIONS as readonly unknown[]).includes(value)) {
-    throw new UsageError(
-      `Invalid value '${value}' for '--compression': use zstd, snappy, gzip or none; ${hint}`,
-    );
-  }
-  if (value === "zstd" && !hasZstd()) {
-    throw new UsageError(
-      `--compression zstd needs Node 22.15 or later (or Deno): use --compression snappy, or a newer Node; ${hint}`,
-    );
-  }
-  return value as Compression;
 }
 
 /** The document `convert --json` prints (or `--summary FILE` writes). */
@@ -367,7 +343,8 @@ async function write(
   }
   if (flags.format === "parquet") {
     const folder = await makeFolder(flags.output);
-    return (await writeParquet(records, { folder, loss, compression: flags.compression })).bytes;
+    const { compression, rowGroupRows } = flags;
+    return (await writeParquet(records, { folder, loss, compression, rowGroupRows })).bytes;
   }
   const toStdout = flags.output === "-";
   let bytes = 0;

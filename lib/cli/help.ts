@@ -199,6 +199,8 @@ Options:
       --batch-size N       cypher only: rows per UNWIND statement
       --compression C      parquet only: zstd (default; snappy on Node before 22.15), snappy,
                            gzip or none
+      --row-group-rows N   parquet only: rows per row group (default 8192; larger groups take
+                           more memory, see docs/FORMATS.md)
       --json               print one JSON document at the end (see docs/CLI.md)
       --summary FILE       write that document to FILE (needed for --json with -o -)
 ${COMMON}

@@ -9,9 +9,9 @@
  * @module
  */
 
-import type { ParquetKind } from "./kinds.ts";
+import { elementKind, type ParquetKind } from "./kinds.ts";
 
-type Storage = "i64" | "f64" | "i32" | "utf8" | "zone" | "any";
+type Storage = "i64" | "f64" | "i32" | "bool" | "utf8" | "zone" | "list" | "any";
 
 const STORAGE: Partial<Record<ParquetKind, Storage>> = {
   integer: "i64",
@@ -23,6 +23,7 @@ const STORAGE: Partial<Record<ParquetKind, Storage>> = {
   date: "i32",
   string: "utf8",
   bytes: "utf8",
+  boolean: "bool",
 };
 
 const START = 256;
@@ -51,6 +52,11 @@ export class ColumnBuffer {
   #i64?: BigInt64Array;
   #f64?: Float64Array;
   #i32?: Int32Array;
+  #u8?: Uint8Array;
+  /** `list`: the elements of every row's list, one after another, and each row's span. */
+  #elements?: ColumnBuffer;
+  #starts?: Int32Array;
+  #counts?: Int32Array;
   /** `utf8`: the pool and each row's end in it (a row's start is the previous row's end). */
   #pool?: Uint8Array;
   #ends?: Int32Array;
@@ -68,7 +74,9 @@ export class ColumnBuffer {
    * @param kind The column's kind; `"zone"` for a zone column of single values.
    */
   constructor(kind: ParquetKind | "zone") {
-    this.#storage = kind === "zone" ? "zone" : STORAGE[kind] ?? "any";
+    const element = kind === "zone" ? undefined : elementKind(kind);
+    this.#storage = kind === "zone" ? "zone" : element ? "list" : STORAGE[kind] ?? "any";
+    if (element) this.#elements = new ColumnBuffer(element);
     this.#allocate(START);
   }
 
@@ -83,6 +91,13 @@ export class ColumnBuffer {
       case "i32":
       case "zone":
         this.#i32 = new Int32Array(capacity);
+        break;
+      case "bool":
+        this.#u8 = new Uint8Array(capacity);
+        break;
+      case "list":
+        this.#starts = new Int32Array(capacity);
+        this.#counts = new Int32Array(capacity);
         break;
       case "utf8":
         this.#ends = new Int32Array(capacity);
@@ -108,6 +123,9 @@ export class ColumnBuffer {
     if (this.#i64) this.#i64 = grow(this.#i64, (n) => new BigInt64Array(n));
     if (this.#f64) this.#f64 = grow(this.#f64, (n) => new Float64Array(n));
     if (this.#i32) this.#i32 = grow(this.#i32, (n) => new Int32Array(n));
+    if (this.#u8) this.#u8 = grow(this.#u8, (n) => new Uint8Array(n));
+    if (this.#starts) this.#starts = grow(this.#starts, (n) => new Int32Array(n));
+    if (this.#counts) this.#counts = grow(this.#counts, (n) => new Int32Array(n));
     if (this.#ends) this.#ends = grow(this.#ends, (n) => new Int32Array(n));
   }
 
@@ -122,7 +140,7 @@ export class ColumnBuffer {
     if (this.#storage === "utf8") this.#fillEnds(row);
     if (row > this.#rows) this.#holes = true;
     this.#valid[row] = 1;
-    // Only list columns ("any") are set out of order: the empty lists placed at a flush.
+    // Only list columns are set out of order: the empty lists placed at a flush.
     this.#rows = Math.max(this.#rows, row + 1);
     switch (this.#storage) {
       case "i64":
@@ -141,8 +159,14 @@ export class ColumnBuffer {
         this.#i32![row] = this.#zone(value as string);
         this.bytes += 4;
         return;
+      case "bool":
+        this.#u8![row] = value ? 1 : 0;
+        this.bytes += 1;
+        return;
       case "utf8":
         return this.#setBytes(row, value as string | Uint8Array);
+      case "list":
+        return this.#setList(row, value as unknown[]);
       case "any":
         this.#any![row] = value;
         this.bytes += estimate(value);
@@ -172,6 +196,16 @@ export class ColumnBuffer {
     }
     this.#ends![row] = this.#used;
     this.bytes += 4 + this.#used - start;
+  }
+
+  #setList(row: number, list: unknown[]): void {
+    const elements = this.#elements!;
+    const start = elements.#rows;
+    const before = elements.bytes;
+    for (let i = 0; i < list.length; i++) elements.set(start + i, list[i]);
+    this.#starts![row] = start;
+    this.#counts![row] = list.length;
+    this.bytes += 8 + elements.bytes - before;
   }
 
   #zone(zone: string): number {
@@ -209,6 +243,24 @@ export class ColumnBuffer {
       case "i32":
         out = full ? this.#i32!.subarray(0, rows) : withNulls(this.#i32!, valid, rows);
         break;
+      case "bool": {
+        const u8 = this.#u8!;
+        out = Array.from({ length: rows }, (_, r) => valid[r] ? u8[r] === 1 : null);
+        break;
+      }
+      case "list": {
+        const elements = this.#elements!;
+        const all = elements.take(elements.#rows);
+        const starts = this.#starts!;
+        const counts = this.#counts!;
+        out = Array.from({ length: rows }, (_, r) => {
+          if (!valid[r]) return null;
+          const list = new Array<unknown>(counts[r]);
+          for (let i = 0; i < list.length; i++) list[i] = all[starts[r] + i];
+          return list;
+        });
+        break;
+      }
       case "zone": {
         const zones = this.#zones ?? [];
         const indexes = this.#i32!;
@@ -236,14 +288,14 @@ export class ColumnBuffer {
   }
 
   #reset(): void {
-    this.#valid = new Uint8Array(START);
+    this.#valid.fill(0, 0, this.#rows);
     this.#rows = 0;
     this.#used = 0;
     this.#holes = false;
     this.bytes = 0;
     this.#zones = undefined;
     this.#zoneIndex = undefined;
-    this.#allocate(START);
+    if (this.#storage === "any") this.#any = [];
   }
 }
 

@@ -14,7 +14,7 @@
 import type { CompressionCodec, SchemaElement } from "hyparquet";
 import type { ColumnSource } from "hyparquet-writer";
 import type { Properties } from "../../format/records.ts";
-import type { LossReport } from "../loss_report.ts";
+import { LONE_SURROGATE_LOSS, type LossReport } from "../loss_report.ts";
 import { type ParquetKind, schemaElements, zoneElements } from "./kinds.ts";
 import { cypherType, elementKind, hasZone, parquetType } from "./kinds.ts";
 import { mergeParts } from "./merge.ts";
@@ -64,8 +64,6 @@ export interface TableOptions {
   /** Names a temporary file in the folder. */
   temporary: (stem: string) => string;
 }
-
-const LONE_SURROGATE = "text with a lone surrogate (UTF-8 cannot encode one)";
 
 /**
  * A table being written.
@@ -167,7 +165,7 @@ export class ParquetTable {
         continue;
       }
       if (converted.loneSurrogate) {
-        loss.add(`${owner}.${key}`, LONE_SURROGATE, "written with U+FFFD in its place");
+        loss.add(`${owner}.${key}`, ...LONE_SURROGATE_LOSS);
       }
       const column = this.#column(key, converted.kind);
       bytes -= column.buffer.bytes;

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import neo4j from "neo4j-driver";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
+import type { Properties } from "../../format/records.ts";
 import { LossReport } from "../loss_report.ts";
 import { OpenFiles } from "./part_file.ts";
 import { ParquetTable } from "./table.ts";
@@ -53,6 +54,43 @@ describe("ParquetTable", () => {
       assert.equal((rows[1].b as Date).toISOString(), "2020-01-02T00:00:00.000Z");
       assert.deepEqual(rows[2].c, []);
       assert.equal(readFileSync(path).subarray(0, 4).toString(), "PAR1");
+      assert.ok(loss.empty);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("booleans and lists keep every row across row groups, with gaps and empty lists", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parquet-table-"));
+    try {
+      const table = newTable(dir);
+      const loss = new LossReport();
+      const zoned = (h: bigint, offset: bigint) =>
+        new DateTime(2020n, 1n, 1n, h, 0n, 0n, 0n, offset);
+      const rows: Properties[] = [
+        { ok: true, tags: ["a", "bc"], at: [zoned(1n, 3600n)] },
+        { tags: [], n: [1n, 2n, 3n] },
+        { ok: false, at: [zoned(2n, 0n), zoned(3n, -1800n)] },
+        { ok: true, tags: ["é"], n: [] },
+        { n: [4n] },
+      ];
+      // Flushed after 2 and 4 rows: the buffers are reused for the next row group.
+      for (const [i, props] of rows.entries()) {
+        table.add([BigInt(i)], props, "T", loss);
+        if (i === 1 || i === 3) await table.flush();
+      }
+      const read_ = await read(await table.finish());
+      assert.equal(read_.metadata.row_groups.length, 3);
+      assert.deepEqual(read_.rows.map((r) => r.ok ?? null), [true, null, false, true, null]);
+      assert.deepEqual(read_.rows.map((r) => r.tags ?? null), [["a", "bc"], [], null, ["é"], null]);
+      assert.deepEqual(read_.rows.map((r) => r.n ?? null), [null, [1n, 2n, 3n], null, [], [4n]]);
+      assert.deepEqual(read_.rows.map((r) => r.at__zone ?? null), [
+        ["+01:00"],
+        null,
+        ["+00:00", "-00:30"],
+        null,
+        null,
+      ]);
       assert.ok(loss.empty);
     } finally {
       rmSync(dir, { recursive: true, force: true });
