@@ -28,7 +28,7 @@ import {
   quotedField,
 } from "./csv_values.ts";
 import type { LossReport } from "./loss_report.ts";
-import { lossReportText } from "./loss_report.ts";
+import { LONE_SURROGATE_LOSS, lossReportText } from "./loss_report.ts";
 import { schemaScript, targetServer } from "./schema_script.ts";
 
 /** Options of {@link writeAdminCsv}. */
@@ -169,11 +169,7 @@ class AdminCsvWriter {
         continue;
       }
       if (someLoneSurrogate(value)) {
-        this.#options.loss.add(
-          `${owner}.${key}`,
-          "text with a lone surrogate (UTF-8 cannot encode one)",
-          "written with U+FFFD in its place",
-        );
+        this.#options.loss.add(`${owner}.${key}`, ...LONE_SURROGATE_LOSS);
       }
       cells.set(key, field);
     }

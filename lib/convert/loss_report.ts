@@ -20,6 +20,24 @@ export interface LossEntry {
   count: number;
 }
 
+/**
+ * The loss of a UTF-8 writer (admin-csv, Parquet) given text with a lone surrogate: what is lost
+ * and what is written instead, as {@link LossReport.add} takes them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LONE_SURROGATE_LOSS, LossReport } from "./loss_report.ts";
+ * const loss = new LossReport();
+ * loss.add("Person.name", ...LONE_SURROGATE_LOSS);
+ * assert.equal(loss.entries()[0].action, "written with U+FFFD in its place");
+ * ```
+ */
+export const LONE_SURROGATE_LOSS: readonly [what: string, action: string] = [
+  "text with a lone surrogate (UTF-8 cannot encode one)",
+  "written with U+FFFD in its place",
+];
+
 /** The most kinds of loss a report lists; later kinds are counted in one last entry. */
 export const MAX_LOSS_ENTRIES = 10_000;
 
