@@ -6,8 +6,8 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exportBackup } from "../lib/export/export.ts";
@@ -160,6 +160,33 @@ test("list reads a Python neo4j-backup folder and says it has no checksum", asyn
   assert.equal(doc.verified, false);
   assert.equal(doc.nodes, 175);
   assert.equal(doc.relationships, 255);
+});
+
+test("verify reads a Python neo4j-backup folder whole, and fails on a damaged one", async () => {
+  const result = await run(["verify", LEGACY_FIXTURE]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /: OK, read whole \(a Python neo4j-backup folder has no checksum/);
+  assert.match(result.stdout, /contents: 175 nodes, 255 relationships, 0 indexes, 2 constraints/);
+  const json = await run(["verify", LEGACY_FIXTURE, "--json"]);
+  const doc = JSON.parse(json.stdout);
+  assert.equal(doc.layout, "python");
+  assert.equal(doc.footer, null);
+  assert.equal(doc.sha256, null);
+  assert.equal(doc.relationships, 255);
+  const damaged = join(tempDir(), "damaged");
+  cpSync(LEGACY_FIXTURE, damaged, { recursive: true });
+  const data = join(damaged, "data");
+  const file = join(data, readdirSync(data).find((f) => f.startsWith("relationships_"))!);
+  writeFileSync(file, gzipSync(gunzipSync(readFileSync(file)).subarray(0, 300)));
+  const bad = await run(["verify", damaged, "-q"]);
+  assert.equal(bad.code, 6);
+  // The reader's warning about the fixture's text-stored bytes comes first, then the error.
+  const stderr = bad.stderr.toString().trimEnd().split("\n");
+  assert.match(
+    stderr.at(-1)!,
+    /^neo4j-backup: error: Cannot parse .*relationships_.*: the file ends inside row/,
+  );
+  assert.ok(stderr.every((line) => line.startsWith("neo4j-backup: ")), stderr.join("\n"));
 });
 
 test("list --help prints its usage and extra arguments are refused", async () => {

@@ -27,7 +27,7 @@ Usage:
   neo4j-backup export [-o FILE|DIR/|-] [options]
                                               write a backup of a database
   neo4j-backup import [FILE|DIR|-] [options]  load a backup into a database
-  neo4j-backup verify FILE|-                  check a backup without a server
+  neo4j-backup verify FILE|DIR|-              check a backup without a server
   neo4j-backup list FILE|DIR|- [--json]       show what a backup (or a folder of backups)
                                               holds, without a server
   neo4j-backup convert FILE|DIR|- --to FORMAT -o OUT
@@ -134,10 +134,11 @@ Examples:
   neo4j-backup import nightly.jsonl.gz --exclude-properties Person.email,Person.phone
   zcat nightly.jsonl.gz | neo4j-backup import -`;
 
-const VERIFY = `Usage: neo4j-backup verify FILE|- [options]
+const VERIFY = `Usage: neo4j-backup verify FILE|DIR|- [options]
 
 Reads a whole backup without a server: checks every line, the counts and the checksum, then
-prints what the header says and how many items the backup holds (on stdout).
+prints what the header says and how many items the backup holds (on stdout). DIR is a Python
+neo4j-backup project folder: read whole and checked too, but it has no checksum.
 
 Options:
       --json               print a JSON document instead of the report (see docs/CLI.md)

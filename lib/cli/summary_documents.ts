@@ -143,16 +143,19 @@ export interface ImportPlanDocument extends CommonSummary {
 export interface VerifySummaryDocument extends CommonSummary {
   command: "verify";
   input: string;
+  /** `"neo4j-backup"` for a backup file, `"python"` for a Python neo4j-backup folder. */
+  layout: "neo4j-backup" | "python";
   header: HeaderRecord;
-  footer: FooterRecord;
+  /** The footer; `null` for a Python folder, which has none. */
+  footer: FooterRecord | null;
   nodes: number;
   relationships: number;
   indexes: number;
   constraints: number;
-  /** Bytes read (compressed when the file is). */
-  bytes: number;
-  /** The verified SHA-256 checksum, hex. */
-  sha256: string;
+  /** Bytes read (compressed when the file is); `null` for a Python folder (not counted). */
+  bytes: number | null;
+  /** The verified SHA-256 checksum, hex; `null` for a Python folder, which has none. */
+  sha256: string | null;
 }
 
 /** `list --json`: the common fields, then the listing that docs/CLI.md describes under `list`. */
@@ -311,6 +314,7 @@ export function verifyDocument(facts: VerifyFacts): VerifySummaryDocument {
     seconds: facts.seconds,
     warnings: footer.warnings ?? [],
     input: facts.input,
+    layout: "neo4j-backup",
     header: facts.header,
     footer,
     nodes: footer.nodes,
@@ -319,5 +323,52 @@ export function verifyDocument(facts: VerifyFacts): VerifySummaryDocument {
     constraints: facts.constraints,
     bytes: facts.bytes,
     sha256: footer.sha256,
+  };
+}
+
+/**
+ * The document of `verify --json` for a Python neo4j-backup folder: counts as read, no footer,
+ * no checksum; its warnings are the reader's.
+ *
+ * @param facts What the folder holds.
+ * @returns The document.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { verifyPythonDocument } from "./summary_documents.ts";
+ * const doc = verifyPythonDocument({ input: "old/", seconds: 0, warnings: [],
+ *   counts: { node: 2, rel: 1, index: 0, constraint: 1 },
+ *   header: { kind: "header", format: "neo4j-backup", version: 1, tool: "neo4j-backup (python)",
+ *     created: "2026-01-01T00:00:00.000Z",
+ *     source: { version: "unknown", edition: "unknown", database: "unknown" } } });
+ * assert.equal(doc.layout, "python");
+ * assert.equal(doc.sha256, null);
+ * assert.equal(doc.relationships, 1);
+ * ```
+ */
+export function verifyPythonDocument(facts: {
+  input: string;
+  header: HeaderRecord;
+  counts: { node: number; rel: number; index: number; constraint: number };
+  seconds: number;
+  warnings: string[];
+}): VerifySummaryDocument {
+  const { counts } = facts;
+  return {
+    command: "verify",
+    ok: true,
+    seconds: facts.seconds,
+    warnings: facts.warnings,
+    input: facts.input,
+    layout: "python",
+    header: facts.header,
+    footer: null,
+    nodes: counts.node,
+    relationships: counts.rel,
+    indexes: counts.index,
+    constraints: counts.constraint,
+    bytes: null,
+    sha256: null,
   };
 }

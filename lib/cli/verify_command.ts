@@ -23,7 +23,12 @@ import { helpText } from "./help.ts";
 import { terminalText } from "./terminal_text.ts";
 import { SUMMARY_OPTIONS, summaryFlags, wantsSummary, writeSummary } from "./json_summary.ts";
 import type { SummaryFlags } from "./json_summary.ts";
-import { verifyDocument } from "./summary_documents.ts";
+import { verifyDocument, verifyPythonDocument } from "./summary_documents.ts";
+import { isLegacyBackup, readLegacyBackup } from "../compat/legacy_reader.ts";
+import { IntegrityStream } from "../format/integrity_stream.ts";
+import { pathKind } from "../storage/files.ts";
+import { isS3Url } from "../storage/s3/url.ts";
+import { collectWarnings } from "./json_summary.ts";
 
 /** The flags of `verify`, resolved. */
 export interface VerifyFlags {
@@ -147,6 +152,7 @@ export async function runVerify(args: string[], context: CommandContext): Promis
       `No backup to read: pipe a backup into stdin, or name a FILE; ${helpHint("verify")}`,
     );
   }
+  if (await isPythonFolder(flags.input)) return await verifyPythonFolder(flags, context);
   const bytes = flags.input === "-"
     ? stdin()
     : await openSource(flags.input, { s3: flags.storage, env: context.env });
@@ -181,6 +187,54 @@ export async function runVerify(args: string[], context: CommandContext): Promis
   }
   if (flags.quiet || flags.summary.json) return;
   await writeStdout(`${formatVerifyReport(shown, report).join("\n")}\n`);
+}
+
+async function isPythonFolder(input: string): Promise<boolean> {
+  if (input === "-" || isS3Url(input)) return false;
+  return await pathKind(input) === "directory" && await isLegacyBackup(input);
+}
+
+/**
+ * Verifies a Python neo4j-backup folder: it has no footer and no checksum, so what is checked
+ * is that every file reads, every record is sound, node ids are unique and every relationship
+ * connects nodes of the backup.
+ */
+async function verifyPythonFolder(flags: VerifyFlags, context: CommandContext): Promise<void> {
+  const { progress, watch } = startDisplay(context, flags.quiet);
+  const { warn, warnings } = collectWarnings((m) => progress.warn(m));
+  const started = performance.now();
+  let tally: Tally;
+  try {
+    const records = readLegacyBackup(flags.input, { onWarning: warn })
+      .pipeThrough(new IntegrityStream({ position: "record" }), { signal: watch.signal });
+    tally = await tallyRecords(records, progress);
+  } finally {
+    progress.clear();
+    watch.dispose();
+  }
+  const { counts } = tally;
+  if (wantsSummary(flags.summary)) {
+    const seconds = (performance.now() - started) / 1000;
+    await writeSummary(
+      flags.summary,
+      verifyPythonDocument({
+        input: flags.input,
+        header: tally.header!,
+        counts,
+        seconds,
+        warnings,
+      }),
+    );
+  }
+  if (flags.quiet || flags.summary.json) return;
+  const lines = [
+    `'${flags.input}': OK, read whole (a Python neo4j-backup folder has no checksum to verify)`,
+    `  format:   Python neo4j-backup project folder`,
+    `  contents: ${plural(counts.node, "node")}, ${plural(counts.rel, "relationship")}, ${
+      plural(counts.index, "index", "indexes")
+    }, ${plural(counts.constraint, "constraint")}`,
+  ];
+  await writeStdout(`${lines.map(terminalText).join("\n")}\n`);
 }
 
 interface Tally {
@@ -249,6 +303,8 @@ async function tallyRecords(
       progress.update({ type: "advance", phase: PHASES[at], done: done[at], total: totals[at] });
     }
   }
+  // A Python folder has no footer to end the last phase.
+  if (!tally.footer && tally.header) enter(PHASES.length);
   return tally;
 }
 
