@@ -9,6 +9,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
 import type { ConvertSummaryDocument } from "../lib/cli/convert_command.ts";
@@ -213,5 +214,17 @@ describe("convert --to admin-csv", () => {
     assert.equal(run.code, 6);
     assertOneErrorLine(run, /line 1/i);
     assert.equal(existsSync(join(work, "x", "import-command.txt")), false);
+  });
+
+  test("a conversion that fails part way removes every file it wrote", async () => {
+    // The backup cut after its first 300 lines: nodes are written before the cut is found.
+    const lines = gunzipSync(readFileSync(backup)).toString().split("\n");
+    const cut = join(work, "cut.jsonl");
+    writeFileSync(cut, lines.slice(0, 300).join("\n") + "\n");
+    const folder = join(work, "cut-csv");
+    const run = await runCli(["convert", cut, "--to", "admin-csv", "-o", folder]);
+    assert.equal(run.code, 6);
+    assert.match(run.stderr.toString(), /truncated|footer/i);
+    assert.deepEqual(readdirSync(folder), []);
   });
 });

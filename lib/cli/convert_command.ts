@@ -241,14 +241,16 @@ export async function runConvert(args: string[], context: CommandContext): Promi
       warn,
       placeOf(flags, context),
     );
-    let records = input.pipeThrough(new TransformStream<BackupRecord, BackupRecord>(), {
-      signal: watch.signal,
-    });
-    if (flags.filter) records = records.pipeThrough(filter = new FilterStream(flags.filter));
+    // The first stage takes the abort signal: one stream hop per record fewer than a stage of
+    // its own (the hops cost time and keep records in flight).
     counter = new RecordProgressStream((e) => progress.update(e));
+    const records = flags.filter
+      ? input.pipeThrough(filter = new FilterStream(flags.filter), { signal: watch.signal })
+        .pipeThrough(counter)
+      : input.pipeThrough(counter, { signal: watch.signal });
     bytes = await write(
       flags,
-      records.pipeThrough(counter),
+      records,
       loss,
       watch.signal,
       placeOf(flags, context),

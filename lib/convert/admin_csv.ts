@@ -18,6 +18,7 @@ import type {
 } from "../format/records.ts";
 import { hasLoneSurrogate } from "../format/names.ts";
 import { writeFileAtomically } from "../storage/atomic_write.ts";
+import { removeFile } from "../storage/files.ts";
 import { importCommandText, type ImportGroup } from "./admin_import_command.ts";
 import { CsvGroup } from "./csv_group.ts";
 import {
@@ -86,11 +87,14 @@ export async function writeAdminCsv(
 ): Promise<AdminCsvResult> {
   targetServer(options.targetVersion);
   const writer = new AdminCsvWriter(options);
+  let done = false;
   try {
     for await (const record of records) await writer.add(record);
-    return await writer.finish();
+    const result = await writer.finish();
+    done = true;
+    return result;
   } finally {
-    await writer.abandon();
+    if (!done) await writer.abandon();
   }
 }
 
@@ -235,10 +239,20 @@ class AdminCsvWriter {
     };
   }
 
-  /** Closes whatever is still open after a failure (the files stay, incomplete). */
+  /**
+   * After a failure or an interruption, closes what is open and removes every file this
+   * conversion wrote, so that no incomplete folder is taken for a complete one.
+   */
   async abandon(): Promise<void> {
     for (const group of this.#open.keys()) await group.close().catch(() => {});
     this.#open.clear();
+    const { folder } = this.#options;
+    for (const group of this.#all) {
+      for (const file of [group.headerFile, ...group.parts]) await removeFile(`${folder}/${file}`);
+    }
+    for (const file of ["import-command.txt", "schema.cypher", "loss-report.txt"]) {
+      await removeFile(`${folder}/${file}`);
+    }
   }
 }
 
