@@ -528,6 +528,7 @@ function waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
  * @param home The home folder (absolute).
  * @param args The arguments after `neo4j-admin`.
  * @param heap The JVM heap, default `"512m"`.
+ * @param extraJars Jars to add to the classpath (see scripts/neo4j_parquet_jars.ts).
  * @returns The exit status and the output (stdout and stderr together).
  *
  * @example
@@ -540,6 +541,7 @@ export function runNeo4jAdmin(
   home: string,
   args: string[],
   heap = "512m",
+  extraJars: readonly string[] = [],
 ): { status: number | null; output: string } {
   const spec = specOf(version);
   const { dir, java } = fetchLine(version);
@@ -552,7 +554,7 @@ export function runNeo4jAdmin(
     ...extraJvmFlags(),
     ...spec.jvmFlags,
     "-cp",
-    `${join(dir, "lib")}/*`,
+    [`${join(dir, "lib")}/*`, ...extraJars].join(":"),
     "org.neo4j.cli.AdminTool",
     ...args,
   ], {

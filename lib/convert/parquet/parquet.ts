@@ -30,6 +30,7 @@ import { writeFileAtomically } from "../../storage/atomic_write.ts";
 import { VERSION } from "../../version.ts";
 import { makeFolder } from "../folder.ts";
 import { type LossReport, lossReportText } from "../loss_report.ts";
+import { writeAdminImport } from "./admin_import.ts";
 import { type Compression, parquetCodec } from "./codecs.ts";
 import {
   type EndpointEntry,
@@ -302,6 +303,8 @@ class ParquetFolderWriter {
       );
     }
     const manifest = this.#manifest(finished.map((f) => f.state));
+    const adminFiles = await writeAdminImport(folder, manifest.nodes, manifest.relationships, loss);
+    manifest.losses = loss.entries();
     const encoder = new TextEncoder();
     await writeFileAtomically(
       join(folder, "manifest.json"),
@@ -317,7 +320,7 @@ class ParquetFolderWriter {
       relationships: this.#relationships,
       schema: this.#schema.length,
       bytes: this.#tables.reduce((n, s) => n + s.table.bytes, 0),
-      files: [...finished.map((f) => f.file), "manifest.json", "loss-report.txt"],
+      files: [...finished.map((f) => f.file), ...adminFiles, "manifest.json", "loss-report.txt"],
       manifest,
     };
   }
