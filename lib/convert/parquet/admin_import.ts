@@ -14,8 +14,9 @@
 
 import { open } from "node:fs/promises";
 import { join } from "node:path";
-import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync } from "hyparquet";
+import { type FileMetaData, parquetMetadataAsync } from "hyparquet";
 import { writeFileAtomically } from "../../storage/atomic_write.ts";
+import { fileBuffer } from "./file_buffer.ts";
 import { fileError } from "../../storage/files.ts";
 import { quoteCsv } from "../csv_values.ts";
 import { makeFolder } from "../folder.ts";
@@ -281,15 +282,7 @@ async function readFooter(path: string): Promise<FileMetaData> {
     throw fileError(e, "read", path);
   }
   try {
-    const size = (await handle.stat()).size;
-    const file: AsyncBuffer = {
-      byteLength: size,
-      slice: async (start, end = size) => {
-        const buffer = new Uint8Array(end - start);
-        await handle.read(buffer, 0, buffer.length, start);
-        return buffer.buffer;
-      },
-    };
+    const file = await fileBuffer(handle);
     return await parquetMetadataAsync(file);
   } finally {
     await handle.close();

@@ -9,8 +9,9 @@
  */
 
 import { open } from "node:fs/promises";
-import { type AsyncBuffer, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
+import { parquetMetadataAsync, parquetReadObjects } from "hyparquet";
 import type { ColumnSource } from "hyparquet-writer";
+import { fileBuffer } from "./file_buffer.ts";
 import { fileError, removeFile } from "../../storage/files.ts";
 import { decompressors } from "./codecs.ts";
 import type { PartFile } from "./part_file.ts";
@@ -42,15 +43,7 @@ export async function mergeParts(
   for (const part of parts) {
     const handle = await openPart(part.path);
     try {
-      const size = (await handle.stat()).size;
-      const file: AsyncBuffer = {
-        byteLength: size,
-        slice: async (start, end = size) => {
-          const buffer = new Uint8Array(end - start);
-          await handle.read(buffer, 0, buffer.length, start);
-          return buffer.buffer;
-        },
-      };
+      const file = await fileBuffer(handle);
       const metadata = await parquetMetadataAsync(file);
       let start = 0;
       for (const group of metadata.row_groups) {
