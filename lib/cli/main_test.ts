@@ -98,8 +98,9 @@ const CONVERT_BASE = ["--to", "cypher", "-o", "x.cypherl"];
 /** The pairs of {@link CONVERT_BASE} whose flag `args` does not give. */
 function convertBase(args: string[]): string[] {
   const base: string[] = [];
-  // --compression is a parquet flag: the base converts to parquet for it.
-  const whole = args.includes("--compression") ? ["--to", "parquet", "-o", "out/"] : CONVERT_BASE;
+  // --compression and --row-group-rows are parquet flags: the base converts to parquet for them.
+  const parquet = args.includes("--compression") || args.includes("--row-group-rows");
+  const whole = parquet ? ["--to", "parquet", "-o", "out/"] : CONVERT_BASE;
   for (let i = 0; i < whole.length; i += 2) {
     if (!args.includes(whole[i])) base.push(whole[i], whole[i + 1]);
   }
