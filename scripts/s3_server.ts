@@ -18,7 +18,6 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -26,6 +25,7 @@ import { S3Client } from "../lib/storage/s3/client.ts";
 import { S3Credentials } from "../lib/storage/s3/credentials.ts";
 import { createBucket, deleteObject, putObject } from "../lib/storage/s3/operations.ts";
 import { cacheBase } from "./jdk.ts";
+import { freePort } from "./neo4j_server.ts";
 
 /** The Go module (SeaweedFS 4.53, Apache-2.0) the binary is built from. */
 export const SEAWEEDFS_MODULE = "github.com/seaweedfs/seaweedfs";
@@ -125,20 +125,6 @@ export function fetchSeaweedFs(): string {
     rmSync(work, { recursive: true, force: true });
   }
   return bin;
-}
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Distinct free ports (a port returned twice by the OS would collide). */
