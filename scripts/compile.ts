@@ -76,6 +76,12 @@ export const PERMISSIONS = [
   "--allow-sys=osRelease",
 ];
 
+/**
+ * The worker threads' modules: a worker is named by a URL no import reaches, so `deno compile`
+ * embeds it only when told (`--include`).
+ */
+export const WORKERS = ["lib/export/export_worker.ts", "lib/convert/worker/folder_worker.ts"];
+
 /** What to compile, or why it cannot be done here (one sentence). */
 export type Plan =
   | { targets: Target[]; denortBin?: string; unavailable?: undefined }
@@ -243,6 +249,7 @@ function build(target: Target, denortBin?: string): string {
     "--quiet",
     "--no-prompt",
     ...PERMISSIONS,
+    ...WORKERS.flatMap((worker) => ["--include", join(ROOT, worker)]),
     "--target",
     target,
     "--output",

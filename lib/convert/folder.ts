@@ -6,7 +6,7 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileError } from "../storage/files.ts";
@@ -82,4 +82,50 @@ export function temporaryPath(path?: string): string {
   if (path === undefined) return join(tmpdir(), `neo4j-backup-${suffix}.tmp`);
   const name = path.split(/[\\/]/).pop();
   return join(dirname(path), `.${name}.${suffix}.tmp`);
+}
+
+/**
+ * The files and folders in a folder and in its subfolders (two levels: what the folder
+ * converters write), by path relative to it.
+ *
+ * @param path The folder.
+ * @returns The relative paths; empty when the folder is missing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeFile } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { folderListing, makeFolder } from "./folder.ts";
+ * const path = await makeFolder(join(tmpdir(), `doc-${Date.now()}-listing`, "nodes"));
+ * await writeFile(join(path, "a.parquet"), "");
+ * assert.deepEqual([...await folderListing(join(path, ".."))].sort(), ["nodes", "nodes/a.parquet"]);
+ * ```
+ */
+export async function folderListing(path: string): Promise<Set<string>> {
+  const found = new Set<string>();
+  const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    found.add(entry.name);
+    if (!entry.isDirectory()) continue;
+    for (const name of await readdir(join(path, entry.name)).catch(() => [])) {
+      found.add(`${entry.name}/${name}`);
+    }
+  }
+  return found;
+}
+
+/**
+ * Removes what a failed conversion left in a folder: every entry not in `before` (deepest
+ * first), so that what the folder held before stays.
+ *
+ * @param path The folder.
+ * @param before Its {@link folderListing} before the conversion.
+ * @returns Resolves once removed; an entry that cannot be removed is left.
+ */
+export async function removeAddedEntries(path: string, before: Set<string>): Promise<void> {
+  const added = [...await folderListing(path)].filter((p) => !before.has(p));
+  added.sort((a, b) => b.split("/").length - a.split("/").length);
+  for (const entry of added) await rm(join(path, entry), { recursive: true, force: true });
 }

@@ -94,6 +94,33 @@ export function notABackup(start: Uint8Array): FormatError {
  * @param max The cap in bytes.
  */
 export function tooLong(line: number, max: number): FormatError {
+  const error = tooLongError(line, max);
+  LINES_TOO_LONG.set(error, line);
+  return error;
+}
+
+/** The errors {@link tooLong} made, with their line. */
+const LINES_TOO_LONG = new WeakMap<object, number>();
+
+/**
+ * Whether an error is the one of a line longer than the decoder's cap, and which line.
+ *
+ * @param error What was thrown.
+ * @returns The line's number, or `undefined` for any other error.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isLineTooLong, tooLong } from "./record_readers.ts";
+ * assert.equal(isLineTooLong(tooLong(7, 1024)), 7);
+ * assert.equal(isLineTooLong(new Error("other")), undefined);
+ * ```
+ */
+export function isLineTooLong(error: unknown): number | undefined {
+  return typeof error === "object" && error !== null ? LINES_TOO_LONG.get(error) : undefined;
+}
+
+function tooLongError(line: number, max: number): FormatError {
   const MiB = 1024 * 1024;
   const size = max % MiB === 0
     ? `${max / MiB} MiB`

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { parentPort, Worker as NodeWorker } from "node:worker_threads";
+import { parentPort, Worker as NodeWorker, workerData } from "node:worker_threads";
 
 /** What a message may hand over instead of copying: the buffers of typed arrays. */
 export type Transfer = ArrayBuffer[];
@@ -61,7 +61,11 @@ export function siblingModule(base: string, path: string): URL {
  * @param base The `import.meta.url` of the module asking.
  * @param path The worker module, as written in the sources (`./x.ts`).
  * @param options The worker's young generation in MiB (V8's default when omitted): smaller
- *   means more frequent, shorter collections and less memory held by garbage.
+ *   means more frequent, shorter collections and less memory held by garbage. Its old
+ *   generation in MiB: V8 grows a heap with a small cap by a smaller factor, so the worker holds
+ *   less garbage; but a worker that reaches its cap fails under Node and hangs under Deno
+ *   (2.9), so a caller that sets one needs a way to notice a worker that stopped answering. `data`:
+ *   what the worker reads as {@link parentThread}'s `data`.
  * @returns The worker.
  *
  * @example Start a worker
@@ -74,12 +78,20 @@ export function siblingModule(base: string, path: string): URL {
 export function startWorker(
   base: string,
   path: string,
-  options: { youngGenerationMb?: number } = {},
+  options: { youngGenerationMb?: number; oldGenerationMb?: number; data?: unknown } = {},
 ): WorkerThread {
-  const limits = options.youngGenerationMb === undefined
-    ? {}
-    : { resourceLimits: { maxYoungGenerationSizeMb: options.youngGenerationMb } };
-  const worker = new NodeWorker(siblingModule(base, path), limits);
+  const resourceLimits = {
+    ...(options.youngGenerationMb === undefined
+      ? {}
+      : { maxYoungGenerationSizeMb: options.youngGenerationMb }),
+    ...(options.oldGenerationMb === undefined
+      ? {}
+      : { maxOldGenerationSizeMb: options.oldGenerationMb }),
+  };
+  const worker = new NodeWorker(siblingModule(base, path), {
+    resourceLimits,
+    ...(options.data === undefined ? {} : { workerData: options.data }),
+  });
   let stopping = false;
   return {
     post: (message, transfer) => worker.postMessage(message, transfer),
@@ -113,6 +125,8 @@ export function parentThread():
   | {
     post(message: unknown, transfer?: Transfer): void;
     onMessage(listener: (message: unknown) => void): void;
+    /** The `data` given to {@link startWorker}. */
+    data: unknown;
   }
   | undefined {
   const port = parentPort;
@@ -120,5 +134,6 @@ export function parentThread():
   return {
     post: (message, transfer) => port.postMessage(message, transfer),
     onMessage: (listener) => void port.on("message", listener),
+    data: workerData,
   };
 }
