@@ -163,7 +163,7 @@ function tsconfig(tools: string, shim: string): Record<string, unknown> {
  * Test files the Node suite leaves to the Deno suite: they test the development scripts (the
  * benchmark, the server harness's kill and restart), which run under Deno only and do not ship.
  */
-const NOT_UNDER_NODE = ["bench_smoke_test.ts", "harness_faults_test.ts"];
+const NOT_UNDER_NODE = ["bench_smoke_test.ts", "compile_workers_test.ts", "harness_faults_test.ts"];
 
 /** Deno's `import.meta.main` (Node 24 has it too; on Node 20 it is undefined). */
 const IMPORT_META_SHIM = `interface ImportMeta {

@@ -79,6 +79,51 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
   });
 }
 
+/** How {@link interruptWhen} went. */
+export interface InterruptedRun {
+  /** Whether the work was under way (`ready`) when the signal was sent. */
+  ready: boolean;
+  code: number | null;
+  stderr: string;
+}
+
+/**
+ * Runs the CLI, waits (up to 60 s) until `ready` says the work is under way, then sends SIGINT
+ * as Ctrl-C does, and waits for the CLI to end. Sent with process.kill rather than child.kill:
+ * Deno's child_process reports a child it signalled as killed by that signal even when the
+ * child handled it and exited with its own code.
+ *
+ * @param args The arguments after the program name (the password, if any, in `env`).
+ * @param ready Given the stderr so far: whether to interrupt now.
+ * @param options `pause`: milliseconds to wait after `ready` before the signal; `env`: extra
+ *   environment variables.
+ * @returns Whether it was ready, the exit code and stderr.
+ */
+export async function interruptWhen(
+  args: string[],
+  ready: (stderr: string) => boolean,
+  options: { pause?: number; env?: Record<string, string> } = {},
+): Promise<InterruptedRun> {
+  const child = spawn(CLI[0], [...CLI.slice(1), ...args], {
+    cwd: ROOT,
+    env: cleanEnv(options.env),
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (d: string) => (stderr += d));
+  const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+  const deadline = Date.now() + 60_000;
+  let isReady = false;
+  while (!(isReady = ready(stderr)) && Date.now() < deadline && child.exitCode === null) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  if (isReady && options.pause) await new Promise((resolve) => setTimeout(resolve, options.pause));
+  if (child.exitCode === null) process.kill(child.pid!, "SIGINT");
+  const code = await closed;
+  return { ready: isReady, code, stderr };
+}
+
 /**
  * Starts the CLI against `server` without waiting, for tests that watch or signal it: the
  * address as a flag, the password in the environment (never argv), stdin closed.

@@ -11,12 +11,20 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
 import type { Driver } from "neo4j-driver";
 import { startServer } from "../scripts/neo4j_server.ts";
 import { VERSION } from "../lib/version.ts";
 import { connect, counts, loadMovies, type Neo4jServer, useServers, wipe } from "./_server.ts";
-import { as, assertOneErrorLine, cleanEnv, CLI, ROOT, runCli as run, tempDir } from "./_cli.ts";
+import {
+  as,
+  assertOneErrorLine,
+  cleanEnv,
+  CLI,
+  interruptWhen,
+  ROOT,
+  runCli as run,
+  tempDir,
+} from "./_cli.ts";
 
 const LEGACY_FIXTURE = join(ROOT, "tests", "fixtures", "legacy", "movies_gz");
 
@@ -473,23 +481,11 @@ test("Ctrl-C during an export exits 130 and leaves neither the file nor a partia
   const dir = tempDir();
   try {
     const file = join(dir, "big.jsonl.gz");
-    const child = spawn(CLI[0], [...CLI.slice(1), "export", ...as(target()), "-o", file], {
-      env: cleanEnv(),
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (d: string) => (stderr += d));
-    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
-    const deadline = Date.now() + 60_000;
-    while (!existsSync(`${file}.partial`) && Date.now() < deadline && child.exitCode === null) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    assert.ok(existsSync(`${file}.partial`), `the export wrote no partial file:\n${stderr}`);
-    // process.kill rather than child.kill: Deno's child_process reports a child it signalled
-    // as killed by that signal even when the child handled it and exited with its own code.
-    process.kill(child.pid!, "SIGINT");
-    const code = await closed;
+    const { ready, code, stderr } = await interruptWhen(
+      ["export", ...as(target()), "-o", file],
+      () => existsSync(`${file}.partial`),
+    );
+    assert.ok(ready, `the export wrote no partial file:\n${stderr}`);
     assert.equal(code, 130, stderr);
     assert.match(stderr, /error: Interrupted by the user/);
     assert.deepEqual(readdirSync(dir), []);

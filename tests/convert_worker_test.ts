@@ -10,7 +10,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { parquetReadObjects } from "hyparquet";
 import {
@@ -20,7 +19,7 @@ import {
 } from "../lib/convert/worker/folder_in_worker.ts";
 import { encodeBackup } from "../lib/format/encoder_stream.ts";
 import type { BodyRecord } from "../lib/format/records.ts";
-import { assertOneErrorLine, cleanEnv, CLI, ROOT, runCli, tempDir } from "./_cli.ts";
+import { assertOneErrorLine, interruptWhen, runCli, tempDir } from "./_cli.ts";
 import { decompressors } from "../lib/convert/parquet/codecs.ts";
 
 const work = tempDir("neo4j-backup-convert-worker-");
@@ -156,25 +155,7 @@ test("a worker that runs out of heap is noticed, under Deno (a raised cap) as un
 
 test("Ctrl-C during a Parquet conversion exits 130; the worker removes its files", async () => {
   const folder = join(work, "interrupted");
-  const child = spawn(CLI[0], [
-    ...CLI.slice(1),
-    "convert",
-    bigBackup,
-    "--to",
-    "parquet",
-    "-o",
-    folder,
-  ], {
-    cwd: ROOT,
-    env: cleanEnv(),
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (d: string) => (stderr += d));
-  const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
-  const deadline = Date.now() + 60_000;
-  // Wait until the worker has written a part file: the conversion is under way.
+  // Interrupted once the worker has written a part file: the conversion is under way.
   const busy = () => {
     try {
       return filesUnder(folder).some((f) => f.endsWith(".tmp"));
@@ -182,14 +163,11 @@ test("Ctrl-C during a Parquet conversion exits 130; the worker removes its files
       return false;
     }
   };
-  while (!busy() && Date.now() < deadline && child.exitCode === null) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  assert.ok(busy(), `the conversion wrote no part file:\n${stderr}`);
-  // process.kill rather than child.kill: Deno's child_process reports a child it signalled
-  // as killed by that signal even when the child handled it and exited with its own code.
-  process.kill(child.pid!, "SIGINT");
-  const code = await closed;
+  const { ready, code, stderr } = await interruptWhen(
+    ["convert", bigBackup, "--to", "parquet", "-o", folder],
+    busy,
+  );
+  assert.ok(ready, `the conversion wrote no part file:\n${stderr}`);
   assert.equal(code, 130, stderr);
   assert.match(stderr, /error: Interrupted by the user/);
   assert.deepEqual(filesUnder(folder), []);

@@ -9,18 +9,16 @@
 
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import process from "node:process";
 import { gunzipSync } from "node:zlib";
 import neo4j, { type Driver } from "neo4j-driver";
 import { exportBackup, type ExportOptions } from "../lib/export/export.ts";
 import { importBackup } from "../lib/import/import.ts";
 import { clear, connect, cypher, type Neo4jServer, useServers } from "./_server.ts";
 import { collect, fingerprint, loadTestData, streamOf } from "./_graph.ts";
-import { as, cleanEnv, CLI, tempDir } from "./_cli.ts";
+import { as, interruptWhen, tempDir } from "./_cli.ts";
 
 const servers = useServers(1, { fresh: true }); // a test kills it
 /** Past two chunks of 20,000 ids, so that reads overlap. */
@@ -124,24 +122,14 @@ test("neo4j-backup export -j 2 stopped with Ctrl-C exits, and leaves no file", a
   const dir = tempDir();
   try {
     const file = join(dir, "jobs.jsonl.gz");
-    const child = spawn(CLI[0], [...CLI.slice(1), "export", ...as(server), "-j", "2", "-o", file], {
-      env: cleanEnv(),
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (d: string) => (stderr += d));
-    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
-    const deadline = Date.now() + 60_000;
     // The workers start as the nodes phase does, right after the schema.
-    while (!/schema \d+ done/.test(stderr) && Date.now() < deadline && child.exitCode === null) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    assert.ok(existsSync(`${file}.partial`), `the export wrote no partial file:\n${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    process.kill(child.pid!, "SIGINT");
-    const code = await closed; // a worker left running would keep the process alive
-    assert.equal(code, 130, stderr);
+    const { ready, code, stderr } = await interruptWhen(
+      ["export", ...as(server), "-j", "2", "-o", file],
+      (e) => /schema \d+ done/.test(e) && existsSync(`${file}.partial`),
+      { pause: 300 },
+    );
+    assert.ok(ready, `the export wrote no partial file:\n${stderr}`);
+    assert.equal(code, 130, stderr); // a worker left running would keep the process alive
     assert.doesNotMatch(stderr, /nodes [\d,]+ done/, "the export ended before it was interrupted");
     assert.match(stderr, /Interrupted by the user/);
     assert.deepEqual(readdirSync(dir), []);
