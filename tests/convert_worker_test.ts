@@ -3,7 +3,7 @@
  * (lib/convert/worker/): what happens at the edges of that cap. A line too long for the worker
  * makes a file convert again in the main thread, with the same output; stdin cannot be read
  * again, so it fails saying what to do, and leaves nothing behind; a worker that runs out of
- * heap is noticed (Node fails it; Deno 2.9 hangs it, which the watchdog catches); Ctrl-C stops
+ * heap is noticed (Node fails it; Deno 2.9 raises its cap, which it reports); Ctrl-C stops
  * the worker, which removes its files. No server: the backups are encoded here.
  */
 
@@ -119,39 +119,53 @@ describe("a line longer than the worker decodes", () => {
   });
 });
 
-test("a worker that runs out of heap is noticed, under Deno (a raised cap) as under Node (an error)", async () => {
-  const path = join(work, "heavy.jsonl.gz");
-  // 2 MiB values, 40 of them: more than a 16 MiB heap holds before a row group is written.
-  // (Small steps: under Node a single allocation far past the cap aborts the whole process.)
-  const heavy: BodyRecord[] = [HEADER];
-  for (let id = 0; id < 40; id++) {
-    heavy.push({ kind: "node", id, labels: ["Heavy"], props: { text: `${id}`.repeat(1 << 20) } });
-  }
-  await writeBackup(path, heavy);
-  const folder = tempDir("neo4j-backup-heavy-");
-  const job = {
-    source: { file: path },
-    format: "parquet" as const,
-    folder,
-    targetVersion: "5.26",
-    compression: "snappy" as const,
-    maxLineBytes: WORKER_LINE_BYTES,
-  };
-  try {
-    const started = Date.now();
-    await assert.rejects(
-      convertFolderInWorker(job, { onProgress: () => {}, heapMb: 16, silenceMs: 3_000 }),
-      WorkerOutOfMemory,
-    );
-    assert.ok(Date.now() - started < 30_000, "noticed within seconds");
-    // The same job with the default cap: the heap was the reason.
-    rmSync(folder, { recursive: true, force: true });
-    const result = await convertFolderInWorker(job, { onProgress: () => {} });
-    assert.equal(result.counts.nodes, 40);
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
-});
+// Deno's case: a worker that reaches its cap lives on with a raised cap (Deno 2.9), which it
+// must report. Node fails such a worker itself (ERR_WORKER_OUT_OF_MEMORY, mapped to the same
+// error), but its collector keeps these values within the cap: no heap filler was found that
+// reaches a small cap under Node without one allocation far past it, which aborts the process.
+const UNDER_NODE = "Deno" in globalThis ? false : "Node keeps this graph within a 16 MiB heap";
+
+test(
+  "a worker that runs out of heap is noticed, and the job converts with the default cap",
+  { skip: UNDER_NODE },
+  async () => {
+    const path = join(work, "heavy.jsonl.gz");
+    // 2 MiB values, 40 of them: more than a 16 MiB heap holds under Deno.
+    const heavy: BodyRecord[] = [HEADER];
+    for (let id = 0; id < 40; id++) {
+      heavy.push({
+        kind: "node",
+        id,
+        labels: ["Heavy"],
+        props: { text: `${id}`.repeat(1 << 20) },
+      });
+    }
+    await writeBackup(path, heavy);
+    const folder = tempDir("neo4j-backup-heavy-");
+    const job = {
+      source: { file: path },
+      format: "parquet" as const,
+      folder,
+      targetVersion: "5.26",
+      compression: "snappy" as const,
+      maxLineBytes: WORKER_LINE_BYTES,
+    };
+    try {
+      const started = Date.now();
+      await assert.rejects(
+        convertFolderInWorker(job, { onProgress: () => {}, heapMb: 16, silenceMs: 3_000 }),
+        WorkerOutOfMemory,
+      );
+      assert.ok(Date.now() - started < 30_000, "noticed within seconds");
+      // The same job with the default cap: the heap was the reason.
+      rmSync(folder, { recursive: true, force: true });
+      const result = await convertFolderInWorker(job, { onProgress: () => {} });
+      assert.equal(result.counts.nodes, 40);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  },
+);
 
 test("Ctrl-C during a Parquet conversion exits 130; the worker removes its files", async () => {
   const folder = join(work, "interrupted");
