@@ -172,9 +172,10 @@ export function convertFolderInWorker(
       checked = now;
       if (now - heard > silenceMs) {
         settle(
-          new WorkerOutOfMemory(
-            `The conversion's worker stopped answering for ${silenceMs / 1000} s`,
-          ),
+          stopReason ??
+            new WorkerOutOfMemory(
+              `The conversion's worker stopped answering for ${silenceMs / 1000} s`,
+            ),
         );
       }
     }, Math.min(CHECK_MS, silenceMs));
@@ -187,7 +188,9 @@ export function convertFolderInWorker(
         case "tick":
           return;
         case "out of memory":
-          return settle(new WorkerOutOfMemory("The conversion's worker ran out of memory"));
+          return settle(
+            stopReason ?? new WorkerOutOfMemory("The conversion's worker ran out of memory"),
+          );
         case "progress":
           return options.onProgress(message.event);
         case "done":
@@ -207,9 +210,10 @@ export function convertFolderInWorker(
     thread.onFailure((e) => {
       const code = (e as { code?: unknown }).code;
       settle(
-        code === "ERR_WORKER_OUT_OF_MEMORY"
-          ? new WorkerOutOfMemory("The conversion's worker ran out of memory")
-          : new BackupError("The conversion's worker thread failed", { cause: e }),
+        stopReason ??
+          (code === "ERR_WORKER_OUT_OF_MEMORY"
+            ? new WorkerOutOfMemory("The conversion's worker ran out of memory")
+            : new BackupError("The conversion's worker thread failed", { cause: e })),
       );
     });
     if (signal?.aborted) onAbort();
